@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// Runs every uvu test file (test/**/*.test.ts) and ends with the line CI reads:
+// "N passed, N failed". Usage: npm test [-- pattern]   (pattern: a regex on file paths)
+"use strict";
+const { spawnSync } = require("child_process");
+const path = require("path");
+
+const root = path.resolve(__dirname, "..");
+const pattern = process.argv[2] || "\\.test\\.ts$";
+const uvu = path.join(root, "node_modules", "uvu", "bin.js");
+const run = spawnSync(process.execPath, [uvu, "test", pattern, "-r", "ts-node/register", "-i", "fixtures", "--no-color"], {
+  cwd: root,
+  env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", FORCE_COLOR: "0" },
+  encoding: "utf8",
+  stdio: ["ignore", "pipe", "inherit"],
+  maxBuffer: 256 * 1024 * 1024,
+});
+const out = run.stdout || "";
+process.stdout.write(out);
+const count = (label) => {
+  const m = out.match(new RegExp(`^\\s*${label}:\\s+(\\d+)`, "m"));
+  return m ? Number(m[1]) : null;
+};
+const total = count("Total");
+const passed = count("Passed");
+const skipped = count("Skipped") || 0;
+if (total === null || passed === null) {
+  // uvu died before its summary (e.g. a test file threw while loading)
+  console.log(`\n${passed || 0} passed, ${Math.max(1, (total || 0) - (passed || 0))} failed`);
+  process.exit(1);
+}
+const failed = total - passed - skipped;
+const ok = run.status === 0 && failed === 0;
+console.log(`\n${passed} passed, ${ok ? failed : Math.max(failed, 1)} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(ok ? 0 : 1);

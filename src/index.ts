@@ -1,0 +1,3 @@
+// Learning Rate Lab: the library that the notebooks (and any tfjs training loop) import.
+export * from "./backend";
+export * from "./random";

@@ -2,6 +2,10 @@
 // Preference: tfjs-node ("tensorflow", native) > wasm (SIMD) > cpu (pure JS).
 // LR_LAB_BACKEND=tensorflow|wasm|cpu forces one and fails loudly when it cannot load.
 import * as tf from "@tensorflow/tfjs-core";
+// tfjs-core's Node build registers no gradients (the umbrella @tensorflow/tfjs bundles them);
+// tfjs-layers' Node build registers all of core's gradients as a side effect, so loading it
+// here is what makes tf.grad and every optimizer work with core + backends alone.
+import "@tensorflow/tfjs-layers";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 export const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
@@ -66,6 +70,8 @@ async function activate(name: BackendName): Promise<string[]> {
   load(name);
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend("${name}") returned false`);
   await tf.ready();
+  // The cpu backend's first use prints a banner advising tfjs-node; our report says it instead.
+  if (name === "cpu") (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
   const fixes: string[] = [];
   for (const fix of backendFixes) {
     if (fix.backend === name) {

@@ -75,4 +75,13 @@ test("an invalid LR_LAB_BACKEND makes ready() reject, not silently fall back", (
   assert.match(r.error ?? "", /LR_LAB_BACKEND must be one of/);
 });
 
+test("after ready() gradients are registered (tfjs-core alone has none in Node)", async () => {
+  await ready();
+  for (const kernel of ["Square", "BatchMatMul", "GatherV2", "Softmax", "Tanh", "Erf", "Sum", "Concat", "Transpose"]) {
+    assert.ok(tf.getGradient(kernel), `no gradient for ${kernel}`);
+  }
+  const g = tf.grad((x: tf.Tensor) => tf.square(x))(tf.scalar(3));
+  assert.is(g.dataSync()[0], 6);
+});
+
 test.run();

@@ -1,0 +1,48 @@
+// danfojs-node installs offline only through package.json overrides (its tfjs-node is aliased to
+// tfjs-core, xlsx comes from the registry, request is replaced by @cypress/request). Prove it works
+// and shares our single tfjs engine.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as tf from "@tensorflow/tfjs-core";
+import { ready } from "../src/backend";
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const dfd = require("danfojs-node");
+
+test("danfojs-node uses the same tfjs engine and backend as the library", async () => {
+  await ready();
+  const danfoDir = path.dirname(require.resolve("danfojs-node/package.json"));
+  const danfoTfPath = require.resolve("@tensorflow/tfjs-node", { paths: [danfoDir] });
+  const danfoTf = require(danfoTfPath);
+  assert.is(danfoTf.version_core, tf.version_core);
+  assert.ok(danfoTf.engine() === tf.engine(), "danfojs loaded a second tfjs engine");
+  assert.is(danfoTf.getBackend(), tf.getBackend());
+});
+
+test("DataFrame round trip: records -> groupby/mean -> CSV -> read back", async () => {
+  await ready();
+  const records = [
+    { lr: 0.1, seed: 1, loss: 2.0 },
+    { lr: 0.1, seed: 2, loss: 3.0 },
+    { lr: 0.01, seed: 1, loss: 1.0 },
+    { lr: 0.01, seed: 2, loss: 1.5 },
+  ];
+  const df = new dfd.DataFrame(records);
+  const means = df.groupby(["lr"]).col(["loss"]).mean();
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lr-lab-danfo-")), "means.csv");
+  dfd.toCSV(means, { filePath: file });
+  const csv = fs.readFileSync(file, "utf8");
+  assert.match(csv, /lr,loss_mean/);
+  const back = await dfd.readCSV(file);
+  const rows = dfd.toJSON(back) as { lr: number; loss_mean: number }[];
+  const byLr = new Map(rows.map((r) => [r.lr, r.loss_mean]));
+  assert.is(byLr.size, 2);
+  assert.is(byLr.get(0.1), 2.5);
+  assert.is(byLr.get(0.01), 1.25);
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+});
+
+test.run();

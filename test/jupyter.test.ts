@@ -9,6 +9,10 @@ import * as path from "path";
 import { findJupyterPython, registerKernel, NO_JUPYTER_HELP } from "../scripts/register-kernel";
 
 const root = path.resolve(__dirname, "..");
+// CI installs Debian's Jupyter (.ci/run) and must run these; elsewhere, say plainly why they skip.
+const haveJupyter = fs.existsSync("/usr/bin/jupyter") && findJupyterPython(["/usr/bin/python3"]) !== null;
+if (!haveJupyter && process.env.CI) throw new Error("CI must have Debian's Jupyter: .ci/run installs jupyter-nbconvert");
+if (!haveJupyter) console.log("jupyter.test.ts: skipped, no Debian Jupyter (sudo apt-get install jupyter-nbconvert python3-nbclient jupyter-notebook)");
 const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "lr-lab-jupyter-"));
 const jupyterPath = path.join(prefix, "share", "jupyter");
 
@@ -73,4 +77,4 @@ test("00_welcome runs under Debian's jupyter nbconvert --execute with the regist
 });
 
 test.after(() => fs.rmSync(prefix, { recursive: true, force: true }));
-test.run();
+if (haveJupyter) test.run();

@@ -1,3 +1,4 @@
 // Learning Rate Lab: the library that the notebooks (and any tfjs training loop) import.
 export * from "./backend";
 export * from "./random";
+export * from "./schedules/index";

@@ -54,7 +54,8 @@ export function withWarmup(schedule: Schedule, warmupSteps: number): Schedule {
 
 /**
  * Multiplies a schedule by a constant: `lr(t) = factor * schedule(t)`. Useful to reuse a shape at
- * another peak, or for a per-layer learning-rate multiplier.
+ * another peak, or for a per-layer learning-rate multiplier. (The product is a plain double: it
+ * overflows to Infinity only if factor * schedule(t) exceeds about 1.8e308.)
  *
  * @example scale(cosineAnnealing({ lr: 1, totalSteps: 100 }), 3e-4)(0) // 3e-4
  */

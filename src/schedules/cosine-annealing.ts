@@ -27,6 +27,7 @@ export function cosineAnnealing(options: CosineAnnealingOptions): Schedule {
   return (step: number): number => {
     checkStep(where, step);
     if (step > totalSteps) return minLr;
-    return minLr + (height * (1 + Math.cos((Math.PI * step) / totalSteps))) / 2;
+    // Halving before multiplying keeps lr near the double range from overflowing.
+    return minLr + height * ((1 + Math.cos((Math.PI * step) / totalSteps)) / 2);
   };
 }

@@ -48,6 +48,6 @@ export function cosineWarmRestarts(options: CosineWarmRestartsOptions): Schedule
       tCur = step - cycleStart(n);
       tI = first * Math.pow(mult, n);
     }
-    return minLr + (height * (1 + Math.cos((Math.PI * tCur) / tI))) / 2;
+    return minLr + height * ((1 + Math.cos((Math.PI * tCur) / tI)) / 2);
   };
 }

@@ -26,10 +26,11 @@ export function linear(options: LinearOptions): Schedule {
   const startFactor = requireNumber(where, "startFactor", options.startFactor ?? 1 / 3, { min: 0, max: 1 });
   const endFactor = requireNumber(where, "endFactor", options.endFactor ?? 1, { min: 0, max: 1 });
   const totalSteps = requireInteger(where, "totalSteps", options.totalSteps ?? 5, 1);
-  const span = endFactor - startFactor;
   return (step: number): number => {
     checkStep(where, step);
     const t = step < totalSteps ? step : totalSteps;
-    return lr * (startFactor + (span * t) / totalSteps);
+    // A convex combination: exact at both ends and never below 0 (PyTorch's start + span * t / T
+    // can round to a tiny negative number when endFactor is 0).
+    return lr * ((startFactor * (totalSteps - t) + endFactor * t) / totalSteps);
   };
 }

@@ -46,6 +46,11 @@ export function oneCycle(options: OneCycleOptions): Schedule {
 
   const initialLr = maxLr / divFactor;
   const minLr = initialLr / finalDivFactor;
+  if (!Number.isFinite(initialLr) || !Number.isFinite(minLr)) {
+    throw new RangeError(
+      `${where}: maxLr / divFactor and maxLr / divFactor / finalDivFactor must be finite numbers; got ${initialLr} and ${minLr}`,
+    );
+  }
   const rampEnd = pctStart * totalSteps - 1;
   // Phase table, fixed at creation: end step, start value, end value.
   const ends = threePhase ? [rampEnd, 2 * pctStart * totalSteps - 2, totalSteps - 1] : [rampEnd, totalSteps - 1];
@@ -65,7 +70,7 @@ export function oneCycle(options: OneCycleOptions): Schedule {
         const pct = (step - phaseStart) / (ends[i] - phaseStart);
         const a = starts[i];
         const b = targets[i];
-        return cos ? b + ((a - b) / 2) * (Math.cos(Math.PI * pct) + 1) : (b - a) * pct + a;
+        return cos ? b + ((a - b) / 2) * (Math.cos(Math.PI * pct) + 1) : (b - a) * pct + a; // PyTorch's order
       }
       phaseStart = ends[i];
     }

@@ -18,8 +18,8 @@ export interface CosineWarmRestartsOptions {
  *
  * `lr(t) = minLr + (lr - minLr) * (1 + cos(pi * T_cur / T_i)) / 2`
  *
- * The cycle is found in O(1) for cycleMult = 1 (a remainder) and from a logarithm corrected by
- * exact integer checks otherwise, so the values equal PyTorch's step-by-step counting.
+ * The cycle is found in O(1) for cycleMult = 1 (a remainder) and in O(log step) exact integer
+ * additions otherwise, so the values equal PyTorch's step-by-step counting.
  *
  * @example cosineWarmRestarts({ lr: 0.1, firstCycleSteps: 10, cycleMult: 2 })(10) // 0.1 (a restart)
  */
@@ -30,9 +30,6 @@ export function cosineWarmRestarts(options: CosineWarmRestartsOptions): Schedule
   const mult = requireInteger(where, "cycleMult", options.cycleMult ?? 1, 1);
   const minLr = requireNumber(where, "minLr", options.minLr ?? 0, { min: 0, max: lr });
   const height = lr - minLr;
-  const logMult = Math.log(mult);
-  // Step at which cycle n starts: first * (mult^n - 1) / (mult - 1).
-  const cycleStart = (n: number): number => (first * (Math.pow(mult, n) - 1)) / (mult - 1);
   return (step: number): number => {
     checkStep(where, step);
     let tCur: number;
@@ -41,12 +38,15 @@ export function cosineWarmRestarts(options: CosineWarmRestartsOptions): Schedule
       tCur = step % first;
       tI = first;
     } else {
-      let n = Math.floor(Math.log((step * (mult - 1)) / first + 1) / logMult);
-      // The logarithm can land one off at an exact cycle boundary: fix with integer checks.
-      while (n > 0 && cycleStart(n) > step) n--;
-      while (cycleStart(n + 1) <= step) n++;
-      tCur = step - cycleStart(n);
-      tI = first * Math.pow(mult, n);
+      // Walk cycle by cycle: at most log_mult(step / first) + 1 iterations, all in exact integers
+      // (a closed form with log() or mult^n lands in the wrong cycle at some exact boundaries).
+      let start = 0;
+      tI = first;
+      while (start + tI <= step) {
+        start += tI;
+        tI *= mult;
+      }
+      tCur = step - start;
     }
     return minLr + height * ((1 + Math.cos((Math.PI * tCur) / tI)) / 2);
   };

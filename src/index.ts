@@ -2,3 +2,5 @@
 export * from "./backend";
 export * from "./random";
 export * from "./schedules/index";
+export * from "./models/index";
+export * from "./data/index";

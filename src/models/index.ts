@@ -1,0 +1,21 @@
+// Models: landscapes with known answers, small classifiers, and character language models.
+export { ParamStore, paramName, crossEntropy, generateText } from "./model";
+export type { Model, LanguageModel, GenerateOptions } from "./model";
+export { gradientDescent } from "./landscape";
+export type { Landscape, DescentPath } from "./landscape";
+export { createQuadratic, curvatureSpectrum } from "./quadratic";
+export type { Quadratic, QuadraticOptions } from "./quadratic";
+export { createRosenbrock } from "./rosenbrock";
+export type { Rosenbrock, RosenbrockOptions } from "./rosenbrock";
+export { createMultiMinima } from "./multi-minima";
+export type { MultiMinima, MultiMinimaOptions, CriticalPoint } from "./multi-minima";
+export { createNoisyQuadratic } from "./noisy-quadratic";
+export type { NoisyQuadratic, NoisyQuadraticOptions } from "./noisy-quadratic";
+export { createLogisticRegression, createMlpClassifier } from "./classifier";
+export type { Classifier, LogisticRegressionOptions, MlpClassifierOptions } from "./classifier";
+export { bigramCounts, bigramCountLoss, bigramFloor, createBigramModel } from "./bigram";
+export type { BigramModel, BigramOptions } from "./bigram";
+export { createMlpCharModel } from "./mlp-char";
+export type { MlpCharModel, MlpCharOptions } from "./mlp-char";
+export { createGpt, gelu, layerNorm } from "./gpt";
+export type { GptModel, GptOptions } from "./gpt";

@@ -35,9 +35,14 @@ export interface GptModel extends LanguageModel {
 type T2 = tf.Tensor2D;
 const GELU_C = Math.sqrt(2 / Math.PI);
 
-/** GELU, tanh approximation (as GPT-2 and PyTorch's approximate="tanh"). */
+/**
+ * GELU, tanh approximation (as GPT-2 and PyTorch's approximate="tanh"):
+ * 0.5 x (1 + tanh(u)) with u = sqrt(2/pi) (x + 0.044715 x^3), computed as the identical
+ * x * sigmoid(2u), and x^3 as x*x*x: on wasm, Pow and Tanh took a fifth of a GPT step.
+ */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(tf.mul(GELU_C, tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))));
+  const cube = tf.mul(tf.mul(x, x), x);
+  return tf.mul(x, tf.sigmoid(tf.mul(2 * GELU_C, tf.add(x, tf.mul(0.044715, cube)))));
 }
 
 /** LayerNorm over the last axis, eps 1e-5 (PyTorch's default). */

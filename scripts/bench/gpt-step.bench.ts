@@ -1,0 +1,173 @@
+// Training step of the tiny GPT (names vocabulary, context 16, width 64, 4 heads, 2 blocks,
+// batch 32, Adam lr 1e-3) on each tfjs backend present, and the same model in PyTorch
+// (scripts/reference/gpt_step.py, 2 threads) in the same run. Each backend runs in its own
+// child process. Prints ms/step (median) and tokens/s, then a per-kernel profile of one wasm
+// step, and as the LAST line `ratio default/torch: X` (default = the backend ready() picks).
+//   npm run bench -- gpt-step        GPT_BENCH_STEPS=N to change the number of timed wasm steps
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as tf from "@tensorflow/tfjs-core";
+import { BACKENDS, BackendName, describeBackend, ready } from "../../src/backend";
+import { createRng } from "../../src/random";
+import { createNamesDataset } from "../../src/data/index";
+import { createGpt } from "../../src/models/index";
+
+const root = path.resolve(__dirname, "../..");
+const BATCH = 32;
+const BLOCK = 16;
+const MODEL = { blockSize: BLOCK, width: 64, heads: 4, layers: 2 };
+
+interface Result {
+  backend: string;
+  msPerStep: number;
+  tokensPerS: number;
+  steps: number;
+  params: number;
+  detail?: string;
+}
+
+/** Child mode: time `steps` training steps on one backend and print a JSON line. */
+async function measure(backend: BackendName | "default", steps: number, warmup: number, profile: boolean): Promise<void> {
+  const report = await ready(backend === "default" ? {} : { backend });
+  const data = createNamesDataset({ seed: 0 });
+  const model = createGpt({ data, ...MODEL, seed: 0 });
+  const opt = tf.train.adam(1e-3);
+  const rng = createRng(0);
+  const step = () => {
+    const batch = model.batch(rng, BATCH);
+    const loss = opt.minimize(() => model.loss(batch), true, model.params)!;
+    const value = loss.dataSync()[0]; // read the loss, as a training loop would
+    tf.dispose([batch, loss]);
+    return value;
+  };
+  for (let i = 0; i < warmup; i++) step();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = process.hrtime.bigint();
+    step();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  const ms = times[Math.floor(times.length / 2)];
+  const out: Result & { kernels?: { name: string; ms: number; calls: number }[] } = {
+    backend: report.name,
+    msPerStep: ms,
+    tokensPerS: (BATCH * BLOCK) / (ms / 1000),
+    steps,
+    params: model.numParams,
+    detail: describeBackend(report),
+  };
+  if (profile) {
+    // Per-kernel time of a few steps (forward, backward and the Adam update), summed by kernel.
+    const byKernel = new Map<string, { ms: number; calls: number }>();
+    const runs = 3;
+    for (let r = 0; r < runs; r++) {
+      const info = await tf.profile(() => {
+        step();
+      });
+      for (const k of info.kernels) {
+        // matMuls are also listed by operand shapes: attention's small batched ones behave differently.
+        const names = k.name === "BatchMatMul" ? [k.name, `  ${k.name} ${k.inputShapes.map((s) => `[${s}]`).join("x")}`] : [k.name];
+        for (const name of names) {
+          const e = byKernel.get(name) ?? { ms: 0, calls: 0 };
+          e.ms += (k.kernelTimeMs as number) / runs;
+          e.calls += 1 / runs;
+          byKernel.set(name, e);
+        }
+      }
+    }
+    out.kernels = [...byKernel.entries()].map(([name, e]) => ({ name, ...e })).sort((a, b) => b.ms - a.ms);
+  }
+  console.log(JSON.stringify(out));
+}
+
+function runChild(args: string[]): { result?: Result & { kernels?: { name: string; ms: number; calls: number }[] }; error?: string } {
+  const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
+  });
+  const last = (run.stdout || "").trim().split("\n").pop() || "";
+  try {
+    return { result: JSON.parse(last) };
+  } catch {
+    return { error: ((run.stderr || "") + last).trim().split("\n").slice(-3).join(" | ") };
+  }
+}
+
+function torchResult(): { result?: Result; error?: string } {
+  const python = "/usr/bin/python3";
+  if (!fs.existsSync(python)) return { error: `${python} not found` };
+  const run = spawnSync(python, [path.join(root, "scripts/reference/gpt_step.py"), "--steps", "50", "--warmup", "10", "--threads", "2"], {
+    encoding: "utf8",
+  });
+  if (run.status !== 0) return { error: (run.stderr || "").trim().split("\n").pop() };
+  return { result: JSON.parse(run.stdout.trim().split("\n").pop()!) };
+}
+
+const fmt = (r: Result) =>
+  `${r.backend.padEnd(10)} ${r.msPerStep.toFixed(1).padStart(8)} ms/step ${Math.round(r.tokensPerS).toString().padStart(8)} tokens/s  (${r.steps} steps, ${r.params} params)`;
+
+async function main(): Promise<void> {
+  const [mode, backend, steps, warmup, profile] = process.argv.slice(2);
+  if (mode === "--child") {
+    await measure(backend as BackendName | "default", Number(steps), Number(warmup), profile === "profile");
+    return;
+  }
+  const wasmSteps = Number(process.env.GPT_BENCH_STEPS ?? 30);
+  const plan: Record<BackendName, [number, number]> = { tensorflow: [wasmSteps, 5], wasm: [wasmSteps, 5], cpu: [3, 1] };
+  console.log(`tiny GPT training step: vocab 27 (names), context ${BLOCK}, width 64, 4 heads, 2 blocks, batch ${BATCH}, Adam`);
+  // PyTorch runs before and after the tfjs backends; the faster of its two medians is used, so
+  // load from other processes on the machine cannot flatter the ratio.
+  const torchBefore = torchResult();
+  const results = new Map<string, Result>();
+  let wasmKernels: { name: string; ms: number; calls: number }[] | undefined;
+  for (const name of BACKENDS) {
+    const [n, w] = plan[name];
+    const { result, error } = runChild(["--child", name, String(n), String(w), name === "wasm" ? "profile" : ""]);
+    if (!result) {
+      console.log(`${name.padEnd(10)} not available: ${error}`);
+      continue;
+    }
+    results.set(name, result);
+    if (result.kernels) wasmKernels = (result as { kernels?: typeof wasmKernels }).kernels;
+    console.log(fmt(result));
+    if (result.detail) console.log(`           ${result.detail}`);
+  }
+  const torchAfter = torchResult();
+  const torch = [torchBefore, torchAfter].filter((t) => t.result).sort((a, b) => a.result!.msPerStep - b.result!.msPerStep)[0] ?? torchAfter;
+  if (torchBefore.result && torchAfter.result) {
+    console.log(`torch medians before/after the tfjs runs: ${torchBefore.result.msPerStep.toFixed(1)} / ${torchAfter.result.msPerStep.toFixed(1)} ms (using the faster)`);
+  }
+  if (torch.result) console.log(fmt(torch.result) + ` torch ${String((torch.result as unknown as { version: string }).version)}`);
+  else console.log(`torch      not available: ${torch.error}`);
+
+  if (wasmKernels) {
+    const kernels = wasmKernels.filter((k) => !k.name.startsWith(" "));
+    const total = kernels.reduce((s, k) => s + k.ms, 0);
+    const line = (k: { name: string; ms: number; calls: number }) =>
+      `  ${k.name.padEnd(40)} ${k.ms.toFixed(2).padStart(7)} ms ${((100 * k.ms) / total).toFixed(1).padStart(5)}%  ${Math.round(k.calls)} calls`;
+    console.log(`\nwasm kernels per step (tf.profile, mean of 3 steps; kernel total ${total.toFixed(1)} ms):`);
+    kernels.slice(0, 12).forEach((k) => console.log(line(k)));
+    console.log("wasm matMuls by operand shape (top 6):");
+    wasmKernels.filter((k) => k.name.startsWith(" ")).slice(0, 6).forEach((k) => console.log(line(k)));
+  }
+  // The default backend is the one ready() picks in a fresh process (honours LR_LAB_BACKEND).
+  const probe = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", `require("./src/backend").ready().then(r => console.log(r.name))`], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  const defaultName = (probe.stdout || "").trim().split("\n").pop() || "";
+  const def = results.get(defaultName);
+  if (def && torch.result) {
+    console.log(`ratio default/torch: ${(def.msPerStep / torch.result.msPerStep).toFixed(2)} (${defaultName} ${def.msPerStep.toFixed(1)} ms vs torch ${torch.result.msPerStep.toFixed(1)} ms)`);
+  } else {
+    console.log(`ratio default/torch: n/a (default backend ${defaultName || "unknown"}${torch.result ? "" : ", torch missing"})`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

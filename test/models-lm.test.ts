@@ -14,6 +14,7 @@ import {
   gelu,
   layerNorm,
   LanguageModel,
+  paramName,
 } from "../src/models/index";
 import { directionalGradCheck, failures, jitter } from "./models-gradcheck";
 
@@ -181,6 +182,23 @@ test("language models leave no tensors behind (batch, loss, grads, evaluate, sam
     m.dispose();
   }
   assert.is(tf.memory().numTensors, before);
+});
+
+test("a seed fixes every initial weight; parameter names are unique per model and readable", () => {
+  const values = (seed: number) => {
+    const m = createGpt({ data: toy, blockSize: 4, width: 8, heads: 2, layers: 1, seed });
+    const v = m.params.map((p) => Array.from(p.dataSync()));
+    const names = m.params.map((p) => p.name);
+    m.dispose();
+    return { v, names };
+  };
+  const a = values(5);
+  const b = values(5);
+  assert.equal(a.v, b.v);
+  assert.not.equal(a.v, values(6).v);
+  assert.ok(a.names.every((n, i) => n !== b.names[i]), "two models never share a variable name");
+  assert.equal(a.names.map((n) => paramName({ name: n } as tf.Variable)), b.names.map((n) => paramName({ name: n } as tf.Variable)));
+  assert.ok(a.names.some((n) => n.endsWith("/h0.attn.qkv.w")));
 });
 
 test("bad options give RangeErrors naming the parameter", () => {

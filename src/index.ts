@@ -4,3 +4,4 @@ export * from "./random";
 export * from "./schedules/index";
 export * from "./models/index";
 export * from "./data/index";
+export * from "./params";

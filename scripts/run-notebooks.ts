@@ -79,4 +79,6 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code));
+// Exit only after piped output is flushed (process.exit would cut it off), and without waiting
+// for anything a notebook's kernel client might leave behind.
+main().then((code) => process.stdout.write("", () => process.stderr.write("", () => process.exit(code))));

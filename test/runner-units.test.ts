@@ -239,6 +239,7 @@ test("arguments: defaults, every option, and clear errors", () => {
   const d = parseArgs([], {});
   assert.equal([d.command, d.mode, d.jobs, d.timeoutMs, d.cellTimeoutMs, d.graceMs, d.checkGolden], ["run", "quick", 1, 600_000, 300_000, 50, true]);
   assert.is(parseArgs([], { LR_LAB_MODE: "full" }).mode, "full");
+  assert.is(parseArgs([], { LR_LAB_MODE: "" }).mode, "quick");
   const o = parseArgs(["a.ipynb", "--full", "--out", "o", "--jobs", "2", "--timeout=30", "--cell-timeout", "5", "-p", "lr=0.1", "--param", "n=x",
     "--junit", "j.xml", "--update-golden", "--golden-dir", "g", "--grace", "10"], {});
   assert.equal([o.paths, o.mode, o.outDir, o.jobs, o.timeoutMs, o.cellTimeoutMs, o.params, o.junit, o.updateGolden, o.goldenDir, o.graceMs],

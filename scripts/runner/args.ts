@@ -69,7 +69,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
   if (envMode && envMode !== "quick" && envMode !== "full")
     throw new RangeError(`LR_LAB_MODE must be "quick" or "full", got ${JSON.stringify(env.LR_LAB_MODE)}`);
   const o: CliOptions = {
-    command: "run", paths: [], mode: (envMode as "quick" | "full" | undefined) ?? "quick", params: [], inplace: false, jobs: 1,
+    command: "run", paths: [], mode: envMode === "full" ? "full" : "quick", params: [], inplace: false, jobs: 1,
     timeoutMs: 600_000, cellTimeoutMs: 300_000, graceMs: 50, finalGraceMs: 500, updateGolden: false, checkGolden: true,
   };
   let modeFlag: string | null = null;

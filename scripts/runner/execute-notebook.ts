@@ -148,7 +148,10 @@ export async function executeNotebook(file: string, opts: RunOptions): Promise<N
         startTimeoutMs: Math.max(1000, Math.min(60_000, deadline - Date.now())),
       });
     } catch (e) {
-      result.failures.push({ kind: "kernel-start", cell: null, reason: `kernel failed to start: ${(e as Error).message}` });
+      const late = Date.now() >= deadline;
+      result.failures.push(late
+        ? { kind: "notebook-timeout", cell: null, reason: `notebook exceeded --timeout ${opts.timeoutMs / 1000} s while the kernel started` }
+        : { kind: "kernel-start", cell: null, reason: `kernel failed to start: ${(e as Error).message}` });
       return finish();
     }
 

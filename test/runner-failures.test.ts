@@ -1,0 +1,127 @@
+// Every failure mode on the real tslab kernel, all in one run with --jobs 2: each notebook's
+// result names the cell and the reason, and the passing notebook at the end still passes.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runAll } from "../scripts/runner/run-all";
+import type { NotebookResult, RunOptions } from "../scripts/runner/execute-notebook";
+import { readNotebook } from "../scripts/runner/notebook";
+
+const root = path.resolve(__dirname, "..");
+const fixtures = path.join(root, "test", "fixtures", "notebooks");
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lr-lab-runner-failures-"));
+const out = path.join(dir, "out");
+// Fixtures run from a copy, with the src link the notebooks/ folder has, so nothing in the repo is written.
+for (const f of fs.readdirSync(fixtures)) if (f.endsWith(".ipynb")) fs.copyFileSync(path.join(fixtures, f), path.join(dir, f));
+fs.symlinkSync(path.join(root, "src"), path.join(dir, "src"));
+
+const order = ["malformed", "sync_throw", "timer_throw", "unhandled_rejection", "infinite_loop", "async_infinite_loop",
+  "process_exit", "not_raising", "missing_file", "features"];
+const files = order.map((n) => path.join(dir, `${n}.ipynb`));
+const options: RunOptions = { mode: "quick", params: [["label", "from-test"]], outDir: out, cellTimeoutMs: 2000, timeoutMs: 60_000,
+  graceMs: 50, finalGraceMs: 500, checkGolden: false };
+let results: NotebookResult[] = [];
+const byName = (n: string): NotebookResult => results[order.indexOf(n)];
+
+test.before(async () => {
+  results = await runAll(files, 2, options);
+});
+test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const only = (r: NotebookResult) => {
+  assert.is(r.status, "failed", `${r.file} should fail`);
+  assert.is(r.failures.length, 1, JSON.stringify(r.failures));
+  return r.failures[0];
+};
+
+test("every notebook got a result, in input order, and the failures did not stop the last one", () => {
+  assert.equal(results.map((r) => path.basename(r.file)), order.map((n) => `${n}.ipynb`));
+  const ok = byName("features");
+  assert.is(ok.status, "passed", JSON.stringify(ok.failures));
+  assert.is(ok.cellsRun, ok.cellsTotal);
+});
+
+test("malformed JSON and a missing file: invalid notebook, no kernel started", () => {
+  const f = only(byName("malformed"));
+  assert.is(f.kind, "invalid-notebook");
+  assert.is(f.cell, null);
+  assert.match(f.reason, /malformed\.ipynb is not valid JSON/);
+  const m = only(byName("missing_file"));
+  assert.match(m.reason, /cannot read .*missing_file\.ipynb.*ENOENT/);
+  assert.is(byName("malformed").cellsRun, 0);
+});
+
+test("sync throw: the cell, the error line, and the cells after it not run", () => {
+  const f = only(byName("sync_throw"));
+  assert.equal([f.kind, f.cell, f.reason], ["cell-error", 3, "Error: sync boom"]);
+  assert.is(byName("sync_throw").cellsRun, 2);
+});
+
+test("a throw in a timer after the cell finished is a late error of that cell", () => {
+  const f = only(byName("timer_throw"));
+  assert.equal([f.kind, f.cell], ["late-error", 1]);
+  assert.match(f.reason, /^UncaughtException: Error: timer boom/);
+  assert.is(byName("timer_throw").cellsRun, 1, "stops at the late error");
+});
+
+test("an unhandled rejection in a cell that reported ok is a late error", () => {
+  const f = only(byName("unhandled_rejection"));
+  assert.equal([f.kind, f.cell], ["late-error", 2]);
+  assert.match(f.reason, /^UnhandledPromiseRejection: Error: nobody catches me/);
+});
+
+test("an infinite loop is interrupted with SIGINT at --cell-timeout", () => {
+  const f = only(byName("infinite_loop"));
+  assert.equal([f.kind, f.cell], ["cell-timeout", 2]);
+  assert.is(f.reason, "cell exceeded --cell-timeout 2 s (interrupted with SIGINT)");
+});
+
+test("a loop SIGINT cannot stop (after an await) gets the kernel killed", () => {
+  const f = only(byName("async_infinite_loop"));
+  assert.equal([f.kind, f.cell], ["cell-timeout", 1]);
+  assert.is(f.reason, "cell exceeded --cell-timeout 2 s (kernel killed: it did not respond to SIGINT)");
+});
+
+test("process.exit in a cell: the kernel died, with its exit code", () => {
+  const f = only(byName("process_exit"));
+  assert.equal([f.kind, f.cell], ["kernel-died", 2]);
+  assert.match(f.reason, /^kernel died \(exit code 3\) while this cell ran/);
+});
+
+test("a raises-exception cell that does not raise fails the notebook", () => {
+  const f = only(byName("not_raising"));
+  assert.equal([f.kind, f.cell, f.reason], ["did-not-raise", 2, "cell tagged raises-exception did not raise an error"]);
+});
+
+test("the passing notebook: parameters, mode, tags and displays as executed", () => {
+  const r = byName("features");
+  assert.is(r.outFile, path.join(out, "features.ipynb"));
+  const nb = readNotebook(r.outFile!);
+  const text = (i: number) => (nb.cells[i].outputs ?? []).map((o) => ("text" in o ? o.text : "data" in o ? JSON.stringify(o.data) : o.evalue)).join("");
+  // cells: 0 md, 1 import, 2 parameters, 3 injected, 4 print, 5 raises, 6 after, 7 skip, 8 ignore, 9 display, 10 stderr/progress
+  assert.equal(nb.cells[3].metadata.tags, ["injected-parameters"]);
+  assert.is(text(4), "mode quick steps 2 label from-test lr 0.1 env quick\n");
+  assert.match(text(5), /Error: expected failure/);
+  assert.is(text(6), "runs right after an expected failure\n");
+  assert.is(nb.cells[7].execution_count, null);
+  assert.equal(nb.cells[7].outputs, []);
+  assert.match(text(9), /<b>bold<\/b>.*"text\/plain":"updated"/);
+  assert.equal(nb.cells[10].outputs, [{ output_type: "stream", name: "stderr", text: "a warning on stderr\n" }, { output_type: "stream", name: "stdout", text: "progress done\n" }]);
+  const counts = nb.cells.filter((c) => c.cell_type === "code" && c.execution_count !== null).map((c) => c.execution_count);
+  assert.equal(counts, [...counts].sort((a, b) => a! - b!));
+  assert.is(readNotebook(path.join(dir, "features.ipynb")).cells.length, 10, "the source notebook is untouched");
+});
+
+test("executed notebooks, failed ones included, validate with Debian's nbformat", () => {
+  const { spawnSync } = require("child_process") as typeof import("child_process");
+  const written = results.map((r) => r.outFile).filter((f): f is string => !!f);
+  assert.ok(written.length >= 7, `written: ${written.join(", ")}`);
+  for (const f of written) {
+    const v = spawnSync("/usr/bin/python3", ["-c", "import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", f], { encoding: "utf8" });
+    assert.is(v.status, 0, `${f}: ${v.stderr}`);
+  }
+});
+
+test.run();

@@ -5,3 +5,6 @@ export * from "./schedules/index";
 export * from "./models/index";
 export * from "./data/index";
 export * from "./params";
+export * from "./plot/index";
+export * from "./progress";
+export * from "./table";

@@ -1,0 +1,12 @@
+// Figures for the series: a plain-data vocabulary (build), adapters to Vega-Lite (vegalite), SVG
+// (svg), plotly/nodeplotlib (plotly), and show() for notebooks.
+export * from "./figure";
+export * from "./format";
+export * from "./downsample";
+export * from "./build";
+export * from "./vegalite";
+export * from "./svg";
+export * from "./describe";
+export * from "./notebook";
+export * from "./plotly";
+export * from "./show";

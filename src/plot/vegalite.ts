@@ -1,0 +1,221 @@
+// Figure -> Vega-Lite v5 spec with its data inlined: what JupyterLab, VS Code and vega-embed draw
+// interactively (mime type application/vnd.vegalite.v5+json), and what svg.ts renders statically.
+import { Axis, BarLayer, CellLayer, Figure, Layer, LineLayer, PointLayer, axisTitle, cellEdges, drawable } from "./figure";
+import { downsampleIndices, roundSignificant } from "./downsample";
+import { formatNumber } from "./format";
+
+export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
+export const VEGALITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
+
+/** A Vega-Lite spec as plain JSON (kept loose so that it is cheap to build and to name). */
+export interface VegaLiteSpec {
+  $schema: string;
+  [key: string]: unknown;
+}
+
+export interface VegaLiteOptions {
+  /** Most samples kept per curve (min-max decimation keeps spikes). Default 200. */
+  maxPoints?: number;
+  /** Significant digits of inlined numbers. Default 5. */
+  digits?: number;
+  /** Most cells per axis of a continuous heatmap (each cell is one SVG element). Default 32. */
+  maxCells?: number;
+}
+
+type Json = Record<string, unknown>;
+
+/** A sequential scheme that stays readable on white (viridis without its palest yellow). */
+const SEQUENTIAL = { name: "viridis", extent: [0, 0.9] };
+/** Curves coloured by a parameter get a discrete legend (one entry per run) up to this many runs. */
+const MAX_DISCRETE_LEGEND = 10;
+
+function positional(axis: Axis, field: string, extra: Json = {}): Json {
+  const scale: Json = axis.scale === "log" ? { type: "log" } : { type: "linear", zero: false };
+  if (axis.domain) {
+    scale.domain = axis.domain;
+    scale.nice = false;
+  }
+  const ax: Json = {};
+  if (axis.format) ax.format = axis.format;
+  return { field, type: "quantitative", title: axisTitle(axis), scale, axis: ax, ...extra };
+}
+
+// One row per curve with its samples as arrays, flattened by Vega-Lite: the spec stays a few
+// numbers per sample instead of repeating the curve's name and keys for every one.
+function lineLayer(fig: Figure, layer: LineLayer, o: Required<VegaLiteOptions>): Json {
+  const values: Json[] = [];
+  for (const s of layer.series) {
+    const keepX: number[] = [];
+    const keepY: number[] = [];
+    for (let i = 0; i < s.y.length; i++) {
+      if (drawable(s.x[i], fig.x.scale) && drawable(s.y[i], fig.y.scale)) {
+        keepX.push(s.x[i]);
+        keepY.push(s.y[i]);
+      }
+    }
+    const idx = downsampleIndices(keepY, o.maxPoints);
+    const row: Json = { s: s.name, x: idx.map((i) => roundSignificant(keepX[i], o.digits)), y: idx.map((i) => roundSignificant(keepY[i], o.digits)) };
+    if (s.param !== undefined) row.p = s.param;
+    values.push(row);
+  }
+  const names = layer.series.map((s) => s.name);
+  let color: Json;
+  const encoding: Json = {
+    x: positional(fig.x, "x"),
+    y: positional(fig.y, "y"),
+    order: { field: "i", type: "quantitative" }, // draw in sample order, not sorted by x (trajectories)
+  };
+  if (layer.colorBy && layer.series.length > MAX_DISCRETE_LEGEND) {
+    color = { field: "p", type: "quantitative", title: layer.colorBy.label, scale: { type: layer.colorBy.scale, scheme: SEQUENTIAL } };
+    encoding.detail = { field: "s", type: "nominal" };
+  } else if (layer.colorBy) {
+    color = { field: "s", type: "ordinal", sort: names, title: layer.colorBy.label, scale: { scheme: SEQUENTIAL } };
+  } else {
+    color = { field: "s", type: "nominal", sort: names, title: null, scale: { scheme: "tableau10" } };
+  }
+  encoding.color = color;
+  const mark: Json = { type: "line", clip: true, strokeWidth: 1.8, tooltip: true };
+  if (layer.showPoints) mark.point = { filled: true, size: 24, aria: false };
+  const transform = [{ flatten: ["x", "y"] }, { window: [{ op: "row_number", as: "i" }], groupby: ["s"] }];
+  return { data: { values }, transform, mark, encoding };
+}
+
+function pointLayer(fig: Figure, layer: PointLayer, o: Required<VegaLiteOptions>): Json {
+  const values: Json[] = [];
+  layer.x.forEach((x, i) => {
+    const y = layer.y[i];
+    if (drawable(x, fig.x.scale) && drawable(y, fig.y.scale)) values.push({ x: roundSignificant(x, o.digits), y: roundSignificant(y, o.digits) });
+  });
+  const color = layer.color ?? "#4c78a8";
+  return {
+    data: { values },
+    mark: { type: "point", aria: false, shape: layer.shape, filled: layer.shape !== "cross", size: layer.shape === "cross" ? 110 : 60, strokeWidth: 2.5, clip: false, stroke: layer.shape === "cross" ? color : "#333", fill: color, opacity: 1 },
+    encoding: {
+      x: positional(fig.x, "x"),
+      y: positional(fig.y, "y"),
+      // a one-entry legend so the reader knows what the marks mean
+      shape: { datum: layer.name, type: "nominal", title: null, scale: { range: [layer.shape] } },
+    },
+  };
+}
+
+/** At most `max` indices of 0..n-1, evenly spread, first and last included. */
+function evenIndices(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: max }, (_, k) => Math.round((k * (n - 1)) / (max - 1)));
+}
+
+
+function cellLayers(fig: Figure, layer: CellLayer, o: Required<VegaLiteOptions>): Json[] {
+  const colorScale: Json = { type: layer.color.scale, scheme: SEQUENTIAL };
+  const color = { field: "z", type: "quantitative", title: layer.color.label, scale: colorScale };
+  if (!layer.discrete) {
+    // light greys, so that coloured trajectories on top stay visible everywhere
+    const landscapeColor = { ...color, scale: { type: layer.color.scale, scheme: { name: "greys", extent: [0.02, 0.6] } } };
+    // One row per grid row, its values as an array; cell edges come from a short lookup table.
+    const cols = evenIndices(layer.x.length, o.maxCells);
+    const rows = evenIndices(layer.y.length, o.maxCells);
+    const ex = cellEdges(cols.map((i) => layer.x[i])).map((v) => roundSignificant(v, o.digits));
+    const ey = cellEdges(rows.map((j) => layer.y[j]));
+    const values = rows.map((j, r) => ({
+      y0: roundSignificant(ey[r], o.digits),
+      y1: roundSignificant(ey[r + 1], o.digits),
+      z: cols.map((i) => (drawable(layer.z[j][i], layer.color.scale) ? roundSignificant(layer.z[j][i], 4) : null)),
+    }));
+    const table = JSON.stringify(ex);
+    return [{
+      data: { values },
+      transform: [
+        { flatten: ["z"] },
+        { window: [{ op: "row_number", as: "i" }], groupby: ["y0"] },
+        { filter: "datum.z !== null" },
+        { calculate: `${table}[datum.i - 1]`, as: "x0" },
+        { calculate: `${table}[datum.i]`, as: "x1" },
+      ],
+      mark: { type: "rect", clip: true, aria: false },
+      encoding: { x: positional(fig.x, "x0"), x2: { field: "x1" }, y: positional(fig.y, "y0"), y2: { field: "y1" }, color: landscapeColor },
+    }];
+  }
+  // discrete: one labelled cell per value; larger y values on top
+  const xs = layer.x.map((v) => formatNumber(v));
+  const ys = layer.y.map((v) => formatNumber(v));
+  const finite = layer.z.flat().filter((v) => drawable(v, layer.color.scale));
+  const mid = finite.length ? (Math.min(...finite) + Math.max(...finite)) / 2 : 0;
+  const values: Json[] = [];
+  layer.z.forEach((row, j) =>
+    row.forEach((z, i) => {
+      const ok = drawable(z, layer.color.scale);
+      // viridis is dark at the low end: white text there
+      values.push({ xl: xs[i], yl: ys[j], z: ok ? roundSignificant(z, 4) : null, label: ok ? formatNumber(z, 3) : "×", tc: ok && z < mid ? "white" : "black" });
+    }),
+  );
+  const x = { field: "xl", type: "ordinal", sort: xs, title: axisTitle(fig.x), axis: { labelAngle: 0 } };
+  const y = { field: "yl", type: "ordinal", sort: ys.slice().reverse(), title: axisTitle(fig.y) };
+  const out: Json[] = [
+    { data: { values }, mark: { type: "rect", color: "#cccccc", aria: false }, encoding: { x, y } },
+    { data: { values }, transform: [{ filter: "datum.z !== null" }], mark: { type: "rect", tooltip: true, aria: false }, encoding: { x, y, color } },
+  ];
+  if (layer.annotate) {
+    out.push({ data: { values }, mark: { type: "text", fontSize: 10, aria: false }, encoding: { x, y, text: { field: "label" }, color: { field: "tc", type: "nominal", scale: null } } });
+  }
+  return out;
+}
+
+function barLayer(fig: Figure, layer: BarLayer, o: Required<VegaLiteOptions>): Json {
+  const values: Json[] = [];
+  for (const g of layer.groups) {
+    for (const b of g.bins) values.push({ s: g.name, x0: roundSignificant(b.x0, o.digits), x1: roundSignificant(b.x1, o.digits), count: b.count });
+  }
+  const several = layer.groups.length > 1;
+  return {
+    data: { values },
+    mark: { type: "rect", aria: false, opacity: several ? 0.55 : 0.9, stroke: "white", strokeWidth: 0.5, tooltip: true },
+    encoding: {
+      x: positional(fig.x, "x0"),
+      x2: { field: "x1" },
+      y: { ...positional(fig.y, "count"), scale: { type: fig.y.scale, zero: fig.y.scale === "linear" } },
+      y2: { datum: fig.y.scale === "log" ? 0.5 : 0 },
+      color: { field: "s", type: "nominal", sort: layer.groups.map((g) => g.name), title: null, legend: several ? {} : null, scale: { scheme: "tableau10" } },
+    },
+  };
+}
+
+function layerSpecs(fig: Figure, layer: Layer, o: Required<VegaLiteOptions>): Json[] {
+  switch (layer.type) {
+    case "line":
+      return [lineLayer(fig, layer, o)];
+    case "point":
+      return [pointLayer(fig, layer, o)];
+    case "cells":
+      return cellLayers(fig, layer, o);
+    case "bars":
+      return [barLayer(fig, layer, o)];
+  }
+}
+
+/** The figure as one layered Vega-Lite v5 spec, data inlined, numbers rounded, curves decimated. */
+export function toVegaLite(fig: Figure, options: VegaLiteOptions = {}): VegaLiteSpec {
+  const o: Required<VegaLiteOptions> = { maxPoints: 200, digits: 5, maxCells: 32, ...options };
+  if (!Number.isInteger(o.maxPoints) || o.maxPoints < 4) throw new RangeError(`maxPoints must be an integer >= 4, got ${o.maxPoints}`);
+  if (!Number.isInteger(o.maxCells) || o.maxCells < 2) throw new RangeError(`maxCells must be an integer >= 2, got ${o.maxCells}`);
+  if (!Number.isInteger(o.digits) || o.digits < 2 || o.digits > 17) throw new RangeError(`digits must be an integer in [2, 17], got ${o.digits}`);
+  const title: Json = { text: fig.title, anchor: "start" };
+  if (fig.subtitle) title.subtitle = fig.subtitle;
+  return {
+    $schema: VEGALITE_SCHEMA,
+    title,
+    width: fig.width,
+    height: fig.height,
+    background: "white",
+    layer: fig.layers.flatMap((l) => layerSpecs(fig, l, o)),
+    // each layer keeps its own colour meaning (landscape values vs trajectory names)
+    resolve: { scale: { color: "independent", shape: "independent" } },
+    config: {
+      font: "sans-serif",
+      axis: { labelFontSize: 11, titleFontSize: 12, gridColor: "#e6e6e6" },
+      legend: { labelFontSize: 11, titleFontSize: 11, orient: "right", labelLimit: 180 },
+      title: { fontSize: 14, subtitleFontSize: 11, subtitleColor: "#555" },
+      view: { stroke: "#ccc" },
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { compile, TopLevelSpec } from "vega-lite";
+import {
+  lineChart, runsChart, lrSweepChart, scheduleChart, landscapeChart, heatmapChart, histogramChart,
+  toVegaLite, renderSvg, compactSvg, VEGALITE_SCHEMA, Figure,
+} from "../src/plot/index";
+
+type Json = Record<string, any>;
+const steps = 5000;
+const decay = (lr: number) => Array.from({ length: steps }, (_, i) => 0.4 + 3 * Math.exp((-i * lr) / 5) + 0.03 * Math.sin(i));
+const grid = Array.from({ length: 50 }, (_, i) => -2 + (4 * i) / 49);
+
+function allFigures(): Record<string, Figure> {
+  return {
+    line: lineChart({ title: "Loss", series: [{ name: "train", y: decay(0.05) }, { name: "validation", y: decay(0.03) }], y: { scale: "log" } }),
+    runs: runsChart({ title: "Runs", runs: [1e-3, 1e-2, 1e-1, 1].map((lr) => ({ value: lr, y: lr === 1 ? [3, 30, NaN] : decay(lr) })), y: { scale: "log" } }),
+    sweep: lrSweepChart({ title: "Sweep", points: [1e-3, 1e-2, 1e-1, 1].map((lr) => ({ lr, loss: lr === 1 ? Infinity : 1 / lr })) }),
+    schedule: scheduleChart({ title: "Cosine", schedules: [{ name: "cosine", samples: Array.from({ length: 3000 }, (_, s) => ({ step: s, lr: 0.5 * (1 + Math.cos((Math.PI * s) / 3000)) })) }] }),
+    landscape: landscapeChart({ title: "Bowl", grid: { x: grid, y: grid, z: grid.map((y) => grid.map((x) => 0.1 + x * x + 5 * y * y)) }, trajectories: [{ name: "gd", points: [{ x: -1.5, y: 1 }, { x: -1, y: -0.5 }, { x: -0.5, y: 0.2 }] }] }),
+    heatmap: heatmapChart({ title: "LR x batch", x: { label: "learning rate", values: [0.01, 0.1] }, y: { label: "batch size", values: [8, 16] }, z: [[1, 2], [3, NaN]] }),
+    histogram: histogramChart({ title: "Hist", groups: [{ name: "sgd", values: decay(0.01) }, { name: "adam", values: decay(0.1) }] }),
+  };
+}
+
+test("every figure kind compiles as Vega-Lite v5 without warnings", () => {
+  for (const [kind, fig] of Object.entries(allFigures())) {
+    const spec = toVegaLite(fig);
+    assert.is(spec.$schema, VEGALITE_SCHEMA);
+    const warnings: string[] = [];
+    const logger = { level: () => logger, error: (...a: unknown[]) => { throw new Error(a.join(" ")); }, warn: (...a: unknown[]) => { warnings.push(a.join(" ")); return logger; }, info: () => logger, debug: () => logger } as any;
+    const vg = compile(spec as unknown as TopLevelSpec, { logger }).spec;
+    assert.ok(Array.isArray(vg.marks) && vg.marks.length > 0, `${kind}: no marks`);
+    assert.equal(warnings, [], `${kind}: ${warnings.join("; ")}`);
+  }
+});
+
+test("long curves are decimated and rounded in the inlined data; non-drawable points are left out", () => {
+  const fig = lineChart({ title: "t", series: [{ name: "a", y: [...decay(0.05), NaN, -1] }], y: { scale: "log" } });
+  const spec = toVegaLite(fig) as Json;
+  const row = spec.layer[0].data.values[0];
+  assert.is(row.s, "a");
+  assert.ok(row.y.length <= 200 && row.y.length > 100, `${row.y.length} points`);
+  assert.ok(row.y.every((v: number) => v > 0 && Number.isFinite(v)));
+  assert.ok(row.y.every((v: number) => String(v).replace(/^0\.0*|\./g, "").length <= 5), "5 significant digits");
+  assert.is(row.x[row.x.length - 1], steps - 1);
+  assert.throws(() => toVegaLite(fig, { maxPoints: 2 }), /maxPoints must be an integer >= 4/);
+});
+
+test("curves coloured by a parameter use a sequential scheme, ordered by the parameter", () => {
+  const spec = toVegaLite(allFigures().runs) as Json;
+  const color = spec.layer[0].encoding.color;
+  assert.is(color.scale.scheme.name, "viridis");
+  assert.equal(color.sort, ["lr=1e-3", "lr=0.01", "lr=0.1", "lr=1"]);
+  const many = runsChart({ title: "m", runs: Array.from({ length: 12 }, (_, i) => ({ value: 10 ** (-i / 3), y: [1, 0.5] })) });
+  const mc = (toVegaLite(many) as Json).layer[0].encoding.color;
+  assert.equal([mc.field, mc.type, mc.scale.type], ["p", "quantitative", "log"]);
+});
+
+test("SVG: valid, titled, legends name every series, one path per curve, tens of KB", async () => {
+  const figs = allFigures();
+  const svg = await renderSvg(figs.runs);
+  assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(svg, /<\/svg>$/);
+  const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+  for (const name of ["Runs", "lr=1e-3", "lr=0.01", "lr=0.1", "lr=1", "diverged", "learning rate"]) assert.ok(texts.includes(name), `missing text ${name}`);
+  const lines = svg.match(/aria-roledescription="line mark"/g) ?? [];
+  assert.is(lines.length, 4);
+  for (const [kind, fig] of Object.entries(figs)) {
+    const s = await renderSvg(fig);
+    assert.ok(s.length > 3_000 && s.length < 100_000, `${kind}: ${s.length} bytes`);
+  }
+});
+
+test("compactSvg rounds coordinates and colours but leaves text alone", () => {
+  const svg = '<path d="M1.23456,2.5L3.14159,0.001" transform="translate(103.00000000000001,-7)" fill="rgb(160, 218, 57)"/><text>0.00123</text>';
+  assert.is(compactSvg(svg), '<path d="M1.2,2.5L3.1,0" transform="translate(103,-7)" fill="#a0da39"/><text>0.00123</text>');
+});
+
+test.run();

@@ -158,3 +158,7 @@ export function describeBackend(report: BackendReport): string {
   const fixes = report.fixes.length ? `; fixes: ${report.fixes.join(", ")}` : "";
   return `backend ${report.name} (${report.reason}), tfjs ${report.versions.tfjs}, node ${report.versions.node}${fixes}`;
 }
+
+// The wasm kernel fixes (src/wasm), applied by activate() whenever wasm becomes the backend.
+import { WASM_FIXES } from "./wasm/index";
+for (const fix of WASM_FIXES) registerBackendFix(fix);

@@ -1,0 +1,33 @@
+// Fixes that let our models train fast on tfjs's wasm backend. src/backend.ts registers
+// WASM_FIXES (registerBackendFix) and applies them whenever ready() activates wasm. Only a type
+// comes from ../backend: a runtime import cycle would break tslab's module loader (it recurses).
+import { getKernel, registerKernel } from "@tensorflow/tfjs-core";
+import type { BackendFix } from "../backend";
+import { installFastMatMul } from "./fast-matmul";
+import { unsortedSegmentSumWasmConfig } from "./unsorted-segment-sum";
+
+export {
+  installFastMatMul,
+  uninstallFastMatMul,
+  fastMatMulInstalled,
+  matMulRoute,
+  withBatchSplitMinWork,
+  BATCH_SPLIT_MIN_WORK,
+} from "./fast-matmul";
+export type { MatMulRoute } from "./fast-matmul";
+export { unsortedSegmentSumWasm } from "./unsorted-segment-sum";
+
+/** Register the UnsortedSegmentSum kernel for wasm (gradient of tf.gather) unless one exists. */
+export function installUnsortedSegmentSum(): void {
+  const { kernelName, backendName } = unsortedSegmentSumWasmConfig;
+  if (!getKernel(kernelName, backendName)) registerKernel(unsortedSegmentSumWasmConfig);
+}
+
+export const WASM_FIX_SEGMENT_SUM = "wasm UnsortedSegmentSum kernel (tf.gather gradient)";
+export const WASM_FIX_FAST_MATMUL = "wasm matMul with transposes/batches on XNNPACK";
+
+/** What ready() applies when it activates wasm; each `apply` is idempotent. */
+export const WASM_FIXES: readonly BackendFix[] = [
+  { backend: "wasm", description: WASM_FIX_SEGMENT_SUM, apply: installUnsortedSegmentSum },
+  { backend: "wasm", description: WASM_FIX_FAST_MATMUL, apply: installFastMatMul },
+];

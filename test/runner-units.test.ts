@@ -237,7 +237,8 @@ test("strip clears outputs, execution counts and injected cells, and nothing els
 // ---- arguments, files, reports
 test("arguments: defaults, every option, and clear errors", () => {
   const d = parseArgs([], {});
-  assert.equal([d.command, d.mode, d.jobs, d.timeoutMs, d.cellTimeoutMs, d.graceMs, d.checkGolden], ["run", "quick", 1, 600_000, 300_000, 50, true]);
+  assert.equal([d.command, d.mode, d.jobs, d.timeoutMs, d.cellTimeoutMs, d.graceMs, d.finalGraceMs, d.checkGolden], ["run", "quick", 1, 600_000, 300_000, 25, 100, true]);
+  assert.equal([parseArgs(["--grace", "50"], {}).finalGraceMs, parseArgs(["--grace", "0"], {}).finalGraceMs], [200, 100]);
   assert.is(parseArgs([], { LR_LAB_MODE: "full" }).mode, "full");
   assert.is(parseArgs([], { LR_LAB_MODE: "" }).mode, "quick");
   const o = parseArgs(["a.ipynb", "--full", "--out", "o", "--jobs", "2", "--timeout=30", "--cell-timeout", "5", "-p", "lr=0.1", "--param", "n=x",

@@ -18,8 +18,8 @@ Options:
   --jobs N                notebooks run in parallel (default 1)
   --timeout SECONDS       limit per notebook, kernel start included (default 600)
   --cell-timeout SECONDS  limit per cell: SIGINT, then kill after 2 s (default 300)
-  --grace MS              wait after each cell for errors printed late (default 50;
-                          500 after the last cell)
+  --grace MS              wait after each cell for errors the kernel prints after the cell
+                          finished (default 25; after the last cell 4x that, at least 100)
   --junit FILE            write a JUnit XML report
   --update-golden         record outputs as the golden outputs for this mode
   --golden-dir DIR        golden files in DIR/<mode>/<notebook>.json
@@ -70,7 +70,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     throw new RangeError(`LR_LAB_MODE must be "quick" or "full", got ${JSON.stringify(env.LR_LAB_MODE)}`);
   const o: CliOptions = {
     command: "run", paths: [], mode: envMode === "full" ? "full" : "quick", params: [], inplace: false, jobs: 1,
-    timeoutMs: 600_000, cellTimeoutMs: 300_000, graceMs: 50, finalGraceMs: 500, updateGolden: false, checkGolden: true,
+    timeoutMs: 600_000, cellTimeoutMs: 300_000, graceMs: 25, finalGraceMs: 100, updateGolden: false, checkGolden: true,
   };
   let modeFlag: string | null = null;
   const args = [...argv];
@@ -112,7 +112,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
         const ms = Number(v);
         if (v.trim() === "" || !Number.isFinite(ms) || ms < 0 || ms > 60_000) throw new RangeError(`--grace must be milliseconds in [0, 60000], got ${JSON.stringify(v)}`);
         o.graceMs = ms;
-        o.finalGraceMs = Math.max(ms, 500);
+        o.finalGraceMs = Math.max(4 * ms, 100);
         break;
       }
       case "--junit": o.junit = value(); break;

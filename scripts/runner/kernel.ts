@@ -135,8 +135,9 @@ export class KernelSession {
       for (const p of this.pending.values()) p.resolve();
     });
 
-    this.shell = new zmq.Dealer({ linger: 0 });
-    this.iopub = new zmq.Subscriber({ linger: 0 });
+    // Short reconnect interval: the kernel binds ~1 s after it starts and we want to know at once.
+    this.shell = new zmq.Dealer({ linger: 0, reconnectInterval: 10 });
+    this.iopub = new zmq.Subscriber({ linger: 0, reconnectInterval: 10 });
     this.iopub.subscribe();
     this.shell.connect(this.addr(shell));
     this.iopub.connect(this.addr(iopub));
@@ -147,11 +148,20 @@ export class KernelSession {
     // Subscriber also misses what is published before its subscription arrives, so repeat
     // kernel_info until both its reply and an iopub message have come back.
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 60_000);
+    let outstanding: Promise<void> | null = null;
+    let sentAt = 0;
     while (!this.iopubSeen) {
       if (this.exited) throw this.diedError();
       if (Date.now() > deadline) throw new Error(`kernel did not answer within ${this.options.startTimeoutMs ?? 60_000} ms${this.processStderr ? `: ${this.processStderr.trim()}` : ""}`);
-      const { done } = this.request("kernel_info_request", {});
-      await Promise.race([done, sleep(this.pending.size > 3 ? 1000 : 250)]);
+      // A new request once the last one was answered (its iopub status was lost) or seems lost.
+      if (!outstanding || Date.now() - sentAt > 1000) {
+        const { done } = this.request("kernel_info_request", {});
+        sentAt = Date.now();
+        outstanding = done.then(() => {
+          outstanding = null;
+        });
+      }
+      await Promise.race([outstanding ?? Promise.resolve(), sleep(20)]);
     }
     this.pending.clear();
   }

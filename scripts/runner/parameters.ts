@@ -2,7 +2,7 @@
 // defaults (declared with `let`), and the runner inserts a cell right after it that reassigns
 // the values given with -p. tslab lets a later cell reassign a `let` (a `const` would be a
 // compile error), and the assignments sit in a block so the cell prints nothing.
-import * as ts from "typescript";
+import type * as TS from "typescript";
 import type { Cell, Notebook } from "./notebook";
 import { newCellId } from "./notebook";
 import { hasTag, TAG } from "./tags";
@@ -30,9 +30,12 @@ export function literal(value: ParamValue): string {
 
 /** Top-level variables of a parameters cell and how each is declared. */
 export function declaredParameters(source: string): Map<string, "let" | "const" | "var"> {
+  // Loaded only when -p is used: the compiler takes ~0.2 s to load.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const ts: typeof TS = require("typescript");
   const file = ts.createSourceFile("parameters.ts", source, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
   const names = new Map<string, "let" | "const" | "var">();
-  const addBinding = (name: ts.BindingName, kind: "let" | "const" | "var"): void => {
+  const addBinding = (name: TS.BindingName, kind: "let" | "const" | "var"): void => {
     if (ts.isIdentifier(name)) names.set(name.text, kind);
     else for (const el of name.elements) if (!ts.isOmittedExpression(el)) addBinding(el.name, kind);
   };
@@ -69,7 +72,7 @@ export function injectParameters(nb: Notebook, params: [string, ParamValue][], m
     if (params.length) warnings.push(`no cell tagged "${TAG.parameters}": ignored -p ${params.map(([n]) => n).join(", ")}`);
     return { notebook: { ...nb, cells }, injectedAt: -1, errors, warnings };
   }
-  const declared = declaredParameters(cells[at].source);
+  const declared = params.length ? declaredParameters(cells[at].source) : new Map<string, "let" | "const" | "var">();
   const lines: string[] = [];
   for (const [name, value] of params) {
     const kind = declared.get(name);

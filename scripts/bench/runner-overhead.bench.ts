@@ -1,0 +1,103 @@
+// Overhead of `npm run notebooks` against `jupyter nbconvert --execute` on the same notebooks,
+// measured side by side in one run, each tool as a whole command (process start included):
+//   kernel start  = time for a notebook with one trivial cell
+//   per cell      = (time for 41 trivial cells - time for 1) / 40
+// plus the series' notebooks/00_welcome.ipynb end to end. Runs alternate between the tools and
+// the median of REPS runs is reported. Our runner is measured with its default per-cell grace
+// (25 ms after each cell, waiting for late errors that nbconvert never sees) and with --grace 0.
+// The machine is shared: look at the spread (min-max) printed with each median.
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { registerKernel } from "../register-kernel";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const REPS = Number(process.env.BENCH_REPS ?? 5);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lr-lab-bench-runner-"));
+const prefix = path.join(dir, "prefix");
+
+function trivialNotebook(cells: number): string {
+  const nb = {
+    nbformat: 4, nbformat_minor: 5,
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (lr-lab)", language: "typescript" } },
+    cells: Array.from({ length: cells }, (_, i) => ({
+      cell_type: "code", id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source: `let v${i} = ${i} * 2;\nconsole.log(v${i});`,
+    })),
+  };
+  const file = path.join(dir, `trivial_${cells}.ipynb`);
+  fs.writeFileSync(file, JSON.stringify(nb));
+  return file;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+type Tool = "runner" | "runner --grace 0" | "nbconvert";
+const TOOLS: Tool[] = ["runner", "runner --grace 0", "nbconvert"];
+
+function timeOnce(tool: Tool, file: string): number {
+  const out = path.join(dir, "out");
+  const started = process.hrtime.bigint();
+  const r =
+    tool === "nbconvert"
+      ? spawnSync("/usr/bin/jupyter", ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=tslab",
+          "--ExecutePreprocessor.timeout=300", "--output-dir", out, file],
+          { env: { ...process.env, JUPYTER_PATH: path.join(prefix, "share", "jupyter"), LR_LAB_MODE: "quick" }, encoding: "utf8" })
+      : spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "scripts", "run-notebooks.ts"), file,
+          "--quick", "--no-golden", "--out", out, ...(tool === "runner" ? [] : ["--grace", "0"])],
+          { cwd: ROOT, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" }, encoding: "utf8" });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (r.status !== 0) throw new Error(`${tool} failed on ${file}:\n${(r.stdout ?? "").slice(-1500)}\n${(r.stderr ?? "").slice(-1500)}`);
+  return ms;
+}
+
+function main(): void {
+  if (!fs.existsSync("/usr/bin/jupyter")) {
+    console.log("runner-overhead: skipped, no /usr/bin/jupyter (sudo apt-get install jupyter-nbconvert python3-nbclient)");
+    return;
+  }
+  registerKernel({ prefix, python: "/usr/bin/python3" });
+  const one = trivialNotebook(1);
+  const many = trivialNotebook(41);
+  // The real notebook runs where it is (its imports resolve through the repo's node_modules);
+  // both tools write only to the output folder.
+  const welcome = path.join(ROOT, "notebooks", "00_welcome.ipynb");
+  const files = { one, many, welcome };
+
+  const times = new Map<string, number[]>();
+  const record = (tool: Tool, nb: string, ms: number) => {
+    const k = `${tool}|${nb}`;
+    times.set(k, [...(times.get(k) ?? []), ms]);
+  };
+  timeOnce("nbconvert", one); // warm disk caches for both tools before measuring
+  timeOnce("runner", one);
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const [nb, file] of Object.entries(files)) {
+      // alternate which tool goes first so drift in machine load hits both
+      const order = rep % 2 === 0 ? TOOLS : [...TOOLS].reverse();
+      for (const tool of order) record(tool, nb, timeOnce(tool, file));
+    }
+  }
+  const m = (tool: Tool, nb: string) => median(times.get(`${tool}|${nb}`)!);
+  console.log(`median of ${REPS} runs each, whole commands (process start included), 2-core machine\n`);
+  const rows = [["tool", "1 cell (start)", "41 cells", "per cell", "00_welcome"]];
+  for (const tool of TOOLS) {
+    const perCell = (m(tool, "many") - m(tool, "one")) / 40;
+    const cell = (nb: string) => {
+      const xs = times.get(`${tool}|${nb}`)!;
+      return `${(m(tool, nb) / 1000).toFixed(2)} s (${(Math.min(...xs) / 1000).toFixed(2)}-${(Math.max(...xs) / 1000).toFixed(2)})`;
+    };
+    rows.push([tool, cell("one"), cell("many"), `${perCell.toFixed(1)} ms`, cell("welcome")]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const r of rows) console.log(r.map((x, c) => x.padEnd(widths[c])).join("  "));
+  const ratio = (tool: Tool, nb: string) => (m(tool, nb) / m("nbconvert", nb)).toFixed(2);
+  const perCellRatio = (tool: Tool) => ((m(tool, "many") - m(tool, "one")) / (m("nbconvert", "many") - m("nbconvert", "one"))).toFixed(2);
+  console.log("");
+  for (const tool of ["runner", "runner --grace 0"] as Tool[]) {
+    console.log(`${tool} / nbconvert: start ${ratio(tool, "one")}x, per cell ${perCellRatio(tool)}x, 41 cells ${ratio(tool, "many")}x, 00_welcome ${ratio(tool, "welcome")}x`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main();

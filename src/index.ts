@@ -8,3 +8,4 @@ export * from "./params";
 export * from "./plot/index";
 export * from "./progress";
 export * from "./table";
+export * from "./wasm/index";

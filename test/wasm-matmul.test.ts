@@ -185,17 +185,21 @@ test("matMul gradients (tf.grads) match cpu for every transpose flag (same batch
 });
 
 test("fused matMul (bias, relu, prelu) values match cpu, including batches and transposes", async () => {
+  // (fused.matMul's a and b are rank 3 inside tfjs: a 2-D call arrives as batch 1)
   const fusedCases: [number[], number[], number, number, number][] = [
     [[], [], 7, 5, 6],
     [[4], [], 6, 5, 3],
     [[3], [3], 4, 5, 6], // batched with a bias: the original loop adds it wrongly after row 0
     [[2], [2], 20, 24, 20],
   ];
-  const epilogues: { activation: "linear" | "relu" | "prelu"; bias: boolean }[] = [
+  const epilogues: { activation: "linear" | "relu" | "prelu" | "sigmoid" | "leakyrelu" | "elu"; bias: boolean }[] = [
     { activation: "linear", bias: false },
     { activation: "linear", bias: true },
     { activation: "relu", bias: true },
     { activation: "prelu", bias: true },
+    { activation: "sigmoid", bias: false },
+    { activation: "leakyrelu", bias: true },
+    { activation: "elu", bias: true },
   ];
   for (const [aBatch, bBatch, m, k, n] of fusedCases) {
     for (const [ta, tb] of FLAGS) {

@@ -8,6 +8,7 @@ import { Progress, summary } from "./runner/report";
 import { junitXml } from "./runner/junit";
 import { writeFileAtomic, NotebookFormatError } from "./runner/notebook";
 import { stripFile } from "./runner/strip";
+import { killAllKernels } from "./runner/kernel";
 import type { NotebookResult } from "./runner/execute-notebook";
 
 async function run(o: CliOptions): Promise<number> {
@@ -56,6 +57,14 @@ function strip(o: CliOptions): number {
     }
   }
   return failed ? 1 : 0;
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    killAllKernels();
+    process.stderr.write(`\nstopped by ${signal}: kernels killed\n`);
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  });
 }
 
 async function main(): Promise<number> {

@@ -80,10 +80,18 @@ test("golden outputs: recorded per mode, drift inside tolerance passes, outside 
   assert.match(cellTol.out, /drift\.ipynb\s+passed\s+\S+\s+4\/4\s+missing/);
 });
 
-test("--timeout stops a notebook that runs too long and says so", async () => {
-  const r = await cli([nbPath("slow_cells"), "--timeout", "2.5", "--no-golden"]);
+test("--timeout stops a notebook that runs too long and says so; --inplace writes what ran over the source", async () => {
+  const r = await cli([nbPath("slow_cells"), "--timeout", "2.5", "--no-golden", "--inplace"]);
   assert.is(r.code, 1, r.out);
-  assert.match(r.out, /slow_cells\.ipynb (cell \d|\(notebook\)): \[notebook-timeout\] notebook exceeded --timeout 2\.5 s/);
+  const m = r.out.match(/slow_cells\.ipynb (cell (\d)|\(notebook\)): \[notebook-timeout\] notebook exceeded --timeout 2\.5 s/);
+  assert.ok(m, r.out);
+  assert.match(r.out, /executed notebooks written in place/);
+  const nb = JSON.parse(fs.readFileSync(nbPath("slow_cells"), "utf8"));
+  if (m![2]) {
+    // the cell that hit the limit was run (interrupted) and carries its execution count
+    assert.is(typeof nb.cells[Number(m![2]) - 1].execution_count, "number");
+  }
+  assert.is(nb.cells[2].execution_count, null, "the last cell never ran");
 });
 
 test("strip clears outputs in place, only in the files named, and says so", async () => {

@@ -55,6 +55,20 @@ interface Pending {
 
 const STDERR_TAIL = 2000;
 
+// Kernels still running, so that a runner that is stopped (Ctrl-C, SIGTERM, a crash) takes its
+// kernels with it instead of leaving orphans behind.
+const live = new Map<ChildProcess, string>();
+process.on("exit", () => killAllKernels());
+
+/** Kill every kernel this process started and remove its connection file (for exit and signal handlers). */
+export function killAllKernels(): void {
+  for (const [child, dir] of live) {
+    child.kill("SIGKILL");
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  live.clear();
+}
+
 export class KernelSession {
   private shell!: zmq.Dealer;
   private iopub!: zmq.Subscriber;
@@ -118,12 +132,17 @@ export class KernelSession {
       cwd: this.options.cwd,
       env: { ...process.env, ...this.options.env },
       stdio: ["ignore", "pipe", "pipe"],
+      // Own process group: a Ctrl-C in the terminal reaches the runner, which stops the kernels;
+      // tslab itself would take SIGINT as "interrupt the cell" and keep running.
+      detached: process.platform !== "win32",
     });
+    live.set(this.child, this.dir);
     this.child.stdout!.on("data", () => undefined); // output before the first cell: not ours to keep
     this.child.stderr!.on("data", (d: Buffer) => {
       this.processStderr = (this.processStderr + d.toString()).slice(-STDERR_TAIL);
     });
     this.child.on("exit", (code, signal) => {
+      live.delete(this.child);
       this.exited = { code, signal };
       for (const w of this.exitWaiters.splice(0)) w();
       for (const p of this.pending.values()) p.resolve();

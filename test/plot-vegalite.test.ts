@@ -40,10 +40,13 @@ test("long curves are decimated and rounded in the inlined data; non-drawable po
   const spec = toVegaLite(fig) as Json;
   const row = spec.layer[0].data.values[0];
   assert.is(row.s, "a");
-  assert.ok(row.y.length <= 200 && row.y.length > 100, `${row.y.length} points`);
-  assert.ok(row.y.every((v: number) => v > 0 && Number.isFinite(v)));
-  assert.ok(row.y.every((v: number) => String(v).replace(/^0\.0*|\./g, "").length <= 5), "5 significant digits");
-  assert.is(row.x[row.x.length - 1], steps - 1);
+  const ys: string[] = row.y.split(" ");
+  const xs: number[] = row.x.split(" ").map(Number);
+  assert.is(xs.length, ys.length);
+  assert.ok(ys.length <= 200 && ys.length > 100, `${ys.length} points`);
+  assert.ok(ys.every((v) => Number(v) > 0 && Number.isFinite(Number(v))), "NaN and -1 dropped on a log axis");
+  assert.ok(ys.every((v) => v.replace(/^0\.0*|\./g, "").length <= 5), "5 significant digits");
+  assert.is(xs[xs.length - 1], steps - 1);
   assert.throws(() => toVegaLite(fig, { maxPoints: 2 }), /maxPoints must be an integer >= 4/);
 });
 
@@ -72,9 +75,18 @@ test("SVG: valid, titled, legends name every series, one path per curve, tens of
   }
 });
 
-test("compactSvg rounds coordinates and colours but leaves text alone", () => {
-  const svg = '<path d="M1.23456,2.5L3.14159,0.001" transform="translate(103.00000000000001,-7)" fill="rgb(160, 218, 57)"/><text>0.00123</text>';
-  assert.is(compactSvg(svg), '<path d="M1.2,2.5L3.1,0" transform="translate(103,-7)" fill="#a0da39"/><text>0.00123</text>');
+test("compactSvg rounds coordinates and colours, drops empty and default parts, leaves text alone", () => {
+  const svg = '<svg width="9"><path d="M1.23456,2.5L3.14159,0.001" transform="translate(103.00000000000001,-7)" fill="rgb(160, 218, 57)" opacity="1"/>' +
+    '<text font-family="sans-serif" opacity="0.5">0.00123</text><text font-family="sans-serif" fill="#000"/></svg>';
+  assert.is(compactSvg(svg), '<svg font-family="sans-serif" width="9"><path d="M1.2,2.5L3.1,0" transform="translate(103,-7)" fill="#a0da39"/><text opacity="0.5">0.00123</text></svg>');
+});
+
+test("the rendered picture survives packing: every curve's samples reach the SVG", async () => {
+  const fig = lineChart({ title: "t", series: [{ name: "a", x: [1, 2, 3], y: [1, 2, 3] }, { name: "b", x: [1, 2], y: [3, 1] }] });
+  const svg = await renderSvg(fig);
+  const paths = [...svg.matchAll(/aria-roledescription="line mark" d="([^"]*)"/g)].map((m) => m[1]);
+  assert.is(paths.length, 2);
+  assert.equal(paths.map((d) => (d.match(/[ML]/g) ?? []).length), [3, 2]);
 });
 
 test.run();

@@ -5,10 +5,20 @@ import { compile, TopLevelSpec } from "vega-lite";
 import { Figure } from "./figure";
 import { VegaLiteOptions, VegaLiteSpec, toVegaLite } from "./vegalite";
 
-/** Round coordinates in path data and transforms to one decimal and write rgb() colours as hex:
- * a third smaller, same picture. */
+/**
+ * Same picture, about half the bytes: coordinates in path data and transforms rounded to one
+ * decimal, rgb() colours as hex, default attributes dropped, empty elements (hidden tick labels,
+ * zero-size backgrounds) removed, and the one font family set once on the root.
+ */
 export function compactSvg(svg: string): string {
-  return svg.replace(/ (d|transform|points)="([^"]*)"/g, (_all, name: string, value: string) => {
+  const fontOnce = svg.includes('font-family="sans-serif"') && !/font-family="(?!sans-serif")/.test(svg);
+  let out = svg
+    .replace(/<text[^>]*\/>/g, "")
+    .replace(/<path class="background" aria-hidden="true" d="M0,0h0v0h0Z"( pointer-events="none")?\/>/g, "")
+    .replace(/<path class="foreground" aria-hidden="true" d=""( pointer-events="none")? display="none"\/>/g, "")
+    .replace(/ opacity="1"/g, "");
+  if (fontOnce) out = out.replace(/ font-family="sans-serif"/g, "").replace(/^<svg /, '<svg font-family="sans-serif" ');
+  return out.replace(/ (d|transform|points)="([^"]*)"/g, (_all, name: string, value: string) => {
     const short = value.replace(/-?\d+\.\d{2,}(e-?\d+)?/g, (n) => {
       const r = Math.round(Number(n) * 10) / 10;
       return String(r === 0 ? 0 : r); // no "-0"

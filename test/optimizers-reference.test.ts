@@ -1,0 +1,67 @@
+// Every optimizer and option set against PyTorch 1.13 (test/fixtures/optimizers.json, made by
+// scripts/reference/optimizers.py): loss before each step, gradient norm (clipping cases) and
+// every parameter after each step, over 40 steps with a learning-rate change mid-run.
+// Tolerance: float32 rounding (~6e-8 relative) compounded over 40 steps. The worst case is
+// centered RMSprop late in the run, where sqrt(s - a*a) cancels (PyTorch fuses the multiply-add).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import * as tf from "@tensorflow/tfjs-core";
+import { BackendName, ready } from "../src/backend";
+import { Case, Fixture, Replay, loadFixture, replay } from "./optimizers-helpers";
+
+const RTOL = 1e-4;
+const ATOL = 1e-6;
+
+const fixture: Fixture = loadFixture();
+
+function close(got: number[], want: number[], what: string): void {
+  assert.is(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < want.length; i++) {
+    const tol = ATOL + RTOL * Math.abs(want[i]);
+    if (!(Math.abs(got[i] - want[i]) <= tol)) {
+      assert.unreachable(`${what}[${i}]: got ${got[i]}, PyTorch ${want[i]} (|diff| ${Math.abs(got[i] - want[i])} > ${tol})`);
+    }
+  }
+}
+
+function check(c: Case, r: Replay, label: string): void {
+  close(r.losses, c.losses, `${label} loss`);
+  if (c.norms) close(r.norms, c.norms, `${label} clip norm`);
+  r.snapshots.forEach((snap, k) => {
+    for (const name of Object.keys(c.snapshots[k])) close(snap[name], c.snapshots[k][name], `${label} step ${k} ${name}`);
+  });
+}
+
+test("the fixture covers every optimizer, mid-run and per-step rate changes, and clipping", () => {
+  const kinds = new Set(fixture.cases.map((c) => c.optimizer));
+  assert.equal([...kinds].sort(), ["adam", "adamw", "rmsprop", "sgd"]);
+  for (const c of fixture.cases) {
+    assert.is(c.lrs.length, fixture.steps);
+    assert.ok(new Set(c.lrs).size > 1, `${c.id}: the rate never changes`);
+  }
+  assert.ok(fixture.cases.filter((c) => c.clip).length >= 2);
+  assert.ok(fixture.cases.some((c) => c.clip?.normType === "inf"));
+});
+
+let previous = "";
+for (const backend of ["cpu", "wasm"] as BackendName[]) {
+  test(`${backend}: ready`, async () => {
+    if (!previous) previous = tf.getBackend();
+    const report = await ready({ backend });
+    assert.is(report.name, backend);
+  });
+  fixture.cases.forEach((c, i) => {
+    test(`${backend}: ${c.id} matches PyTorch at every step`, () => {
+      const before = tf.memory().numTensors;
+      const r = replay(fixture.problems[c.problem], c, `ref${backend}${i}`);
+      check(c, r, c.id);
+      assert.is(tf.memory().numTensors, before, "the replay leaked tensors");
+    });
+  });
+}
+
+test("restore the backend", async () => {
+  if (previous === "cpu" || previous === "wasm") await ready({ backend: previous });
+});
+
+test.run();

@@ -9,3 +9,4 @@ export * from "./plot/index";
 export * from "./progress";
 export * from "./table";
 export * from "./wasm/index";
+export * from "./train/index";

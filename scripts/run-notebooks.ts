@@ -32,7 +32,7 @@ async function run(o: CliOptions): Promise<number> {
     cellTimeoutMs: o.cellTimeoutMs, timeoutMs: o.timeoutMs, graceMs: o.graceMs, finalGraceMs: o.finalGraceMs,
     goldenDir: o.goldenDir, updateGolden: o.updateGolden, checkGolden: o.checkGolden,
     onProgress: (e) => progress.event(e),
-  }, (r) => progress.notebookDone(r));
+  }, (r) => progress.notebookDone(r), o.prestart);
   progress.stop();
   process.stdout.write("\n" + summary(results));
   if (o.outDir) console.log(`executed notebooks written to ${o.outDir}`);

@@ -26,9 +26,25 @@ let results: NotebookResult[] = [];
 const byName = (n: string): NotebookResult => results[order.indexOf(n)];
 
 test.before(async () => {
-  results = await runAll(files, 2, options);
+  // prestart on: the next notebook's kernel starts while others run (and is killed when unused)
+  results = await runAll(files, 2, options, undefined, true);
 });
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test("no kernel outlives the run (prestarted ones for invalid notebooks included)", async () => {
+  await new Promise((r) => setTimeout(r, 300));
+  const { spawnSync } = require("child_process") as typeof import("child_process");
+  const ps = spawnSync("ps", ["-o", "pid=,ppid=", "--ppid", String(process.pid)], { encoding: "utf8" }).stdout.trim();
+  const kernels = ps.split("\n").filter(Boolean).filter((line) => {
+    const pid = line.trim().split(/\s+/)[0];
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("tslab");
+    } catch {
+      return false;
+    }
+  });
+  assert.equal(kernels, []);
+});
 
 const only = (r: NotebookResult) => {
   assert.is(r.status, "failed", `${r.file} should fail`);

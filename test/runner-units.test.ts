@@ -238,6 +238,7 @@ test("strip clears outputs, execution counts and injected cells, and nothing els
 test("arguments: defaults, every option, and clear errors", () => {
   const d = parseArgs([], {});
   assert.equal([d.command, d.mode, d.jobs, d.timeoutMs, d.cellTimeoutMs, d.graceMs, d.finalGraceMs, d.checkGolden], ["run", "quick", 1, 600_000, 300_000, 25, 100, true]);
+  assert.equal([d.prestart, parseArgs(["--jobs", "2"], {}).prestart, parseArgs(["--jobs", "2", "--prestart"], {}).prestart, parseArgs(["--no-prestart"], {}).prestart], [true, false, true, false]);
   assert.equal([parseArgs(["--grace", "50"], {}).finalGraceMs, parseArgs(["--grace", "0"], {}).finalGraceMs], [200, 100]);
   assert.is(parseArgs([], { LR_LAB_MODE: "full" }).mode, "full");
   assert.is(parseArgs([], { LR_LAB_MODE: "" }).mode, "quick");

@@ -16,6 +16,9 @@ Options:
   --out DIR               write executed notebooks to DIR (same file names); atomic writes
   --inplace               write executed notebooks over the source files
   --jobs N                notebooks run in parallel (default 1)
+  --prestart, --no-prestart
+                          start the next notebook's kernel while one runs (default: on with
+                          --jobs 1, off otherwise); every notebook still gets a fresh kernel
   --timeout SECONDS       limit per notebook, kernel start included (default 600)
   --cell-timeout SECONDS  limit per cell: SIGINT, then kill after 2 s (default 300)
   --grace MS              wait after each cell for errors the kernel prints after the cell
@@ -45,6 +48,7 @@ export interface CliOptions {
   outDir?: string;
   inplace: boolean;
   jobs: number;
+  prestart: boolean;
   timeoutMs: number;
   cellTimeoutMs: number;
   graceMs: number;
@@ -69,10 +73,11 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
   if (envMode && envMode !== "quick" && envMode !== "full")
     throw new RangeError(`LR_LAB_MODE must be "quick" or "full", got ${JSON.stringify(env.LR_LAB_MODE)}`);
   const o: CliOptions = {
-    command: "run", paths: [], mode: envMode === "full" ? "full" : "quick", params: [], inplace: false, jobs: 1,
+    command: "run", paths: [], mode: envMode === "full" ? "full" : "quick", params: [], inplace: false, jobs: 1, prestart: true,
     timeoutMs: 600_000, cellTimeoutMs: 300_000, graceMs: 25, finalGraceMs: 100, updateGolden: false, checkGolden: true,
   };
   let modeFlag: string | null = null;
+  let prestartFlag: boolean | null = null;
   const args = [...argv];
   if (args[0] === "strip") {
     o.command = "strip";
@@ -99,6 +104,8 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       case "-p": case "--param": o.params.push(parseParam(value())); break;
       case "--out": o.outDir = value(); break;
       case "--inplace": o.inplace = true; break;
+      case "--prestart": prestartFlag = true; break;
+      case "--no-prestart": prestartFlag = false; break;
       case "--jobs": {
         const n = positive("--jobs", value(), 64);
         if (!Number.isInteger(n)) throw new RangeError(`--jobs must be an integer in [1, 64], got ${n}`);
@@ -124,6 +131,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
         o.paths.push(arg);
     }
   }
+  o.prestart = prestartFlag ?? o.jobs === 1;
   if (o.inplace && o.outDir) throw new UsageError("give either --out or --inplace, not both");
   if (o.updateGolden && !o.checkGolden) throw new UsageError("--update-golden and --no-golden contradict each other");
   if (o.command === "strip" && o.paths.length === 0) throw new UsageError("strip needs the files to strip (it never guesses)");

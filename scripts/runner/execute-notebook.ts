@@ -93,11 +93,21 @@ function tail(text: string, n = 1500): string {
   return kept.length > n ? "..." + kept.slice(-n) : kept;
 }
 
-export async function executeNotebook(file: string, opts: RunOptions): Promise<NotebookResult> {
+/** A fresh kernel for a notebook: working directory = its folder, LR_LAB_MODE = the run's mode. */
+export function startKernelFor(file: string, mode: string, startTimeoutMs = 60_000): Promise<KernelSession> {
+  return KernelSession.start({ cwd: path.dirname(path.resolve(file)), env: { LR_LAB_MODE: mode }, startTimeoutMs });
+}
+
+/**
+ * Run one notebook. `prestarted` is a kernel started for this notebook ahead of time (while the
+ * previous notebook ran); it is used once, or killed when the notebook cannot run.
+ */
+export async function executeNotebook(file: string, opts: RunOptions, prestarted?: Promise<KernelSession>): Promise<NotebookResult> {
   const started = Date.now();
   const deadline = started + opts.timeoutMs;
   const result: NotebookResult = { file, status: "failed", elapsedMs: 0, cellsRun: 0, cellsTotal: 0, failures: [], warnings: [], golden: "not-checked" };
   const finish = (): NotebookResult => {
+    void prestarted?.then((k) => (k.alive ? k.kill() : undefined), () => undefined); // unused or already shut down: gone
     result.elapsedMs = Date.now() - started;
     result.status = result.failures.length ? "failed" : "passed";
     return result;
@@ -142,11 +152,7 @@ export async function executeNotebook(file: string, opts: RunOptions): Promise<N
 
   try {
     try {
-      kernel = await KernelSession.start({
-        cwd: path.dirname(path.resolve(file)),
-        env: { LR_LAB_MODE: opts.mode },
-        startTimeoutMs: Math.max(1000, Math.min(60_000, deadline - Date.now())),
-      });
+      kernel = await (prestarted ?? startKernelFor(file, opts.mode, Math.max(1000, Math.min(60_000, deadline - Date.now()))));
     } catch (e) {
       const late = Date.now() >= deadline;
       result.failures.push(late

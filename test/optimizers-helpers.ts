@@ -55,9 +55,9 @@ export function setUpProblem(problem: Problem, tag: string) {
   for (const [name, spec] of Object.entries(problem.params)) {
     vars[name] = tf.tidy(() => tf.variable(t(spec), true, `${tag}/${name}`));
   }
-  const data = tf.tidy(() =>
+  const data = tf.tidy((): Record<string, tf.Tensor> =>
     problem.name === "quadratic" ? { A: t(problem.A!), b: t(problem.b!) } : { X: t(problem.X!), Y: t(problem.Y!) },
-  ) as Record<string, tf.Tensor>;
+  );
   const loss = (): tf.Scalar =>
     tf.tidy(() => {
       if (problem.name === "quadratic") {

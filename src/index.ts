@@ -2,6 +2,7 @@
 export * from "./backend";
 export * from "./random";
 export * from "./schedules/index";
+export * from "./optimizers";
 export * from "./models/index";
 export * from "./data/index";
 export * from "./params";

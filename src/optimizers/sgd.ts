@@ -51,11 +51,12 @@ export class SgdOptimizer extends TorchOptimizer {
     if (this.weightDecay !== 0) d = tf.add(d, tf.mul(param, this.constant(this.weightDecay)));
     if (this.momentum !== 0) {
       const m = this.constant(this.momentum);
+      const gradShare = this.constant(1 - this.dampening); // made on the first step, used from the second
       let buf = state.slots.get("momentum_buffer");
       if (buf === undefined) {
         buf = this.slot(state, "momentum_buffer", () => d);
       } else {
-        buf.assign(tf.add(tf.mul(buf, m), tf.mul(d, this.constant(1 - this.dampening))));
+        buf.assign(tf.add(tf.mul(buf, m), tf.mul(d, gradShare)));
       }
       d = this.nesterov ? tf.add(d, tf.mul(buf, m)) : buf;
     }

@@ -11,3 +11,4 @@ export * from "./progress";
 export * from "./table";
 export * from "./wasm/index";
 export * from "./train/index";
+export * from "./lr-finder/index";

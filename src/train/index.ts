@@ -2,7 +2,6 @@
 export { train, trainSync, checkTrainOptions } from "./train";
 export type {
   LrOptimizer,
-  StepSchedule,
   StepRecord,
   EvalRecord,
   EarlyStoppingOptions,

@@ -3,12 +3,10 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import type { Model } from "../models/model";
 import type { Split } from "../data/types";
+import type { Schedule } from "../schedules/types";
 
 /** Any tfjs optimizer whose learning rate can be set between updates. */
 export type LrOptimizer = tf.Optimizer & { learningRate: number };
-
-/** A learning-rate schedule: updates already taken -> learning rate of the next update. */
-export type StepSchedule = (step: number) => number;
 
 /** One optimizer update. `step` = updates applied before it, so `trainLoss` is the loss of those weights. */
 export interface StepRecord {
@@ -57,7 +55,7 @@ export interface TrainOptions {
   model: Model;
   optimizer: LrOptimizer;
   /** Learning rate per step; default: the optimizer's own learning rate, held constant. */
-  schedule?: StepSchedule;
+  schedule?: Schedule;
   /** Number of updates (positive integer). */
   steps: number;
   batchSize: number;

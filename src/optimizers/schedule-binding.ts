@@ -4,7 +4,7 @@
 // reduce-on-plateau object (src/schedules) fits, and any optimizer with a writable learningRate.
 import * as tfl from "@tensorflow/tfjs-layers";
 import * as tf from "@tensorflow/tfjs-core";
-import { requireLearningRate, requireNumber } from "./validate";
+import { requireLearningRate } from "./validate";
 
 /** A learning-rate schedule: the rate for the update with this 0-based index. */
 export type StepSchedule = (step: number) => number;
@@ -156,14 +156,13 @@ export class PlateauCallback extends tfl.Callback {
     this.optimizer.learningRate = requireLearningRate("plateauCallback: plateau.lr", this.plateau.lr);
   }
 
-  async onEpochEnd(epoch: number, logs?: tfl.Logs | Record<string, unknown>): Promise<void> {
+  async onEpochEnd(_epoch: number, logs?: tfl.Logs | Record<string, unknown>): Promise<void> {
     const raw = logs?.[this.monitor];
     const metric = await logValue(raw);
     if (metric === undefined) {
       const keys = logs ? Object.keys(logs).join(", ") : "none";
       throw new RangeError(`plateauCallback: monitor "${this.monitor}" is not in the epoch logs (have: ${keys})`);
     }
-    requireNumber("plateauCallback", "epoch", epoch, { min: 0 });
     const lr = requireLearningRate("plateauCallback: plateau.update()", this.plateau.update(metric));
     this.optimizer.learningRate = lr;
     this.history.push(lr);

@@ -12,3 +12,4 @@ export * from "./table";
 export * from "./wasm/index";
 export * from "./train/index";
 export * from "./lr-finder/index";
+export * from "./sweep/index";

@@ -1,0 +1,32 @@
+// Where the project lives: cache directories and the worker script are found from here, so a
+// notebook whose working directory is notebooks/ still writes to the project's data/runs.
+import * as fs from "fs";
+import * as path from "path";
+
+let cached: string | null = null;
+
+/** The nearest folder at or above the working directory whose package.json is "lr-lab" (else the working directory). */
+export function projectRoot(): string {
+  if (cached) return cached;
+  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, "package.json");
+    if (fs.existsSync(pkg)) {
+      try {
+        if ((JSON.parse(fs.readFileSync(pkg, "utf8")) as { name?: string }).name === "lr-lab") return (cached = dir);
+      } catch {
+        // not ours; keep looking
+      }
+    }
+    if (path.dirname(dir) === dir) return (cached = process.cwd());
+  }
+}
+
+/** The library's version from its package.json ("unknown" when not found). */
+export function libraryVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot(), "package.json"), "utf8")) as { version?: string };
+    return pkg.version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}

@@ -1,0 +1,81 @@
+// Notebook 02's helpers: runs at several rates on a quadratic whose trajectory is known exactly,
+// and the curve readings (loss ratio, sign flips, spikes) on curves with known answers.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import * as tf from "@tensorflow/tfjs-core";
+import { ready } from "../src/backend";
+import { createQuadratic } from "../src/models/index";
+import { sgd } from "../src/optimizers/index";
+import { largestSpike, lossRatios, meanLossRatio, runAtRates, signFlips, tailMean, trainLosses } from "../src/lessons/too-high";
+
+test.before(async () => {
+  await ready({ backend: "cpu" });
+});
+
+test("runAtRates: one run per rate, in order, same seed; GD on f = 2 w^2 shrinks w by |1 - 4 lr| per step", async () => {
+  const positions: number[][] = [];
+  const before = tf.memory().numTensors;
+  const runs = await runAtRates(
+    [0.1, 0.4, 0.6],
+    (lr) => {
+      const q = createQuadratic({ eigenvalues: [4] });
+      const trace: number[] = [];
+      positions.push(trace);
+      return { model: { ...q, evaluate: (s) => (trace.push(q.position()[0]), q.evaluate(s)) }, optimizer: sgd({ lr }) };
+    },
+    { steps: 6, batchSize: 1, seed: 3, evalEvery: 1, divergence: false },
+  );
+  assert.equal(runs.map((r) => r.lr), [0.1, 0.4, 0.6]);
+  runs.forEach((r, i) => {
+    assert.is(r.history.stepsDone, 6);
+    const factor = 1 - 4 * r.lr; // 0.6, -0.6, -1.4
+    positions[i].forEach((w, t) => assert.ok(Math.abs(w - Math.pow(factor, t)) < 1e-5, `run ${i} step ${t}: ${w}`));
+  });
+  assert.is(signFlips(positions[0]), 0);
+  assert.is(signFlips(positions[1]), 6);
+  assert.ok(Math.abs(meanLossRatio(trainLosses(runs[2].history)) - 1.96) < 1e-4, "loss ratio (1 - 4 lr)^2");
+  assert.is(tf.memory().numTensors, before, "models and optimizers disposed");
+});
+
+test("runAtRates: a diverging rate is a result, and bad input is a RangeError", async () => {
+  const runs = await runAtRates([1], (lr) => ({ model: createQuadratic({ eigenvalues: [4] }), optimizer: sgd({ lr }) }), { steps: 50, batchSize: 1, seed: 0 });
+  assert.ok(runs[0].history.diverged);
+  assert.is(runs[0].history.divergedAt, 2, "loss x9 per update: 18 after one update, 162 > 10 x 2 after two");
+  const setup = () => ({ model: createQuadratic({ eigenvalues: [1] }), optimizer: sgd({ lr: 0.1 }) });
+  for (const bad of [[], [0], [-1], [NaN], [Infinity]]) {
+    await runAtRates(bad, setup, { steps: 1, batchSize: 1, seed: 0 }).then(
+      () => assert.unreachable(`accepted ${bad}`),
+      (e) => assert.instance(e, RangeError),
+    );
+  }
+});
+
+test("lossRatios / meanLossRatio: geometric curves give their ratio; the non-finite tail is cut", () => {
+  assert.equal(lossRatios([1, 2, 4, 2]), [2, 2, 0.5]);
+  assert.ok(Math.abs(meanLossRatio([1, 3, 9, 27, Infinity, NaN]) - 3) < 1e-12);
+  assert.throws(() => meanLossRatio([1]), RangeError);
+  assert.throws(() => meanLossRatio([NaN, 1, 2]), RangeError);
+});
+
+test("signFlips counts sign changes, skipping zeros", () => {
+  assert.is(signFlips([1, -1, 1, -1]), 3);
+  assert.is(signFlips([1, 0, -2, 0, 0, -3, 4]), 2);
+  assert.is(signFlips([2, 1, 0.5]), 0);
+  assert.is(signFlips([]), 0);
+});
+
+test("largestSpike: rise above the running minimum; non-finite is infinite", () => {
+  assert.is(largestSpike([3, 2, 2.5, 1, 4, 0.5]), 3);
+  assert.is(largestSpike([3, 2, 1]), 0);
+  assert.is(largestSpike([3, NaN, 1]), Infinity);
+  assert.is(largestSpike([]), 0);
+});
+
+test("tailMean averages the last n values", () => {
+  assert.is(tailMean([1, 2, 3, 4], 2), 3.5);
+  assert.is(tailMean([1, 2], 5), 1.5);
+  assert.throws(() => tailMean([1], 0), RangeError);
+  assert.throws(() => tailMean([], 1), RangeError);
+});
+
+test.run();

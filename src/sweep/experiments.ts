@@ -112,8 +112,11 @@ registerExperiment("quadratic", (config) => {
  * The MLP character model on the names corpus (makemore style). Settings: words (a subset size),
  * contextSize, embedding, hidden, modelSeed, plus the training ones.
  */
+// A worker runs many configurations: read and split the corpus once per process.
+let namesData: ReturnType<typeof createNamesDataset> | null = null;
+
 registerExperiment("mlp-names", (config) => {
-  const full = createNamesDataset({ seed: 0 });
+  const full = (namesData ??= createNamesDataset({ seed: 0 }));
   const data = typeof config.words === "number" ? full.subset(config.words, 0) : full;
   const model = createMlpCharModel({
     data,

@@ -78,7 +78,9 @@ function checkOptions(o: SweepOptions): { workers: number } {
 /** The row of a run: scalar config values as they are, others as canonical JSON, then the results. */
 export function sweepRecord(run: SweepRun): SweepRecord {
   const row: SweepRecord = {};
-  for (const [k, v] of Object.entries(run.config)) row[k] = v !== null && typeof v === "object" ? canonicalJson(v) : v;
+  for (const [k, v] of Object.entries(run.config)) {
+    row[k] = v !== null && typeof v === "object" ? canonicalJson(v) : (v as string | number | boolean | null);
+  }
   const h = run.outcome.history;
   Object.assign(row, {
     diverged: h.diverged,

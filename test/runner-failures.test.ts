@@ -8,6 +8,9 @@ import * as path from "path";
 import { runAll } from "../scripts/runner/run-all";
 import type { NotebookResult, RunOptions } from "../scripts/runner/execute-notebook";
 import { readNotebook } from "../scripts/runner/notebook";
+import * as net from "net";
+import * as ports from "../scripts/runner/ports";
+import { KernelSession } from "../scripts/runner/kernel";
 
 const root = path.resolve(__dirname, "..");
 const fixtures = path.join(root, "test", "fixtures", "notebooks");
@@ -137,6 +140,32 @@ test("executed notebooks, failed ones included, validate with Debian's nbformat"
   for (const f of written) {
     const v = spawnSync("/usr/bin/python3", ["-c", "import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", f], { encoding: "utf8" });
     assert.is(v.status, 0, `${f}: ${v.stderr}`);
+  }
+});
+
+test("a port taken by another program between choosing and binding: the kernel starts again on new ports", async () => {
+  const server = net.createServer().listen(0, "127.0.0.1");
+  await new Promise((r) => server.on("listening", r));
+  const taken = (server.address() as net.AddressInfo).port;
+  const original = ports.reservePorts;
+  const handedOut: number[][] = [];
+  (ports as { reservePorts: typeof original }).reservePorts = async (n, host) => {
+    const p = await original(n, host);
+    if (handedOut.length === 0) p[0] = taken; // the shell port is already in use
+    handedOut.push(p);
+    return p;
+  };
+  try {
+    const k = await KernelSession.start({ cwd: dir });
+    const run = await k.execute("console.log(6 * 7)");
+    await k.shutdown();
+    assert.is(handedOut.length, 2);
+    assert.is(handedOut[0][0], taken);
+    assert.not.ok(handedOut[1].includes(taken));
+    assert.equal([run.status, run.outputs.stdout], ["ok", "42\n"]);
+  } finally {
+    (ports as { reservePorts: typeof original }).reservePorts = original;
+    server.close();
   }
 });
 

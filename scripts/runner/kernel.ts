@@ -54,6 +54,7 @@ interface Pending {
 }
 
 const STDERR_TAIL = 2000;
+const PORT_CLASH = /EADDRINUSE|Address already in use/i;
 
 // Kernels still running, so that a runner that is stopped (Ctrl-C, SIGTERM, a crash) takes its
 // kernels with it instead of leaving orphans behind.
@@ -101,8 +102,7 @@ export class KernelSession {
       } catch (e) {
         lastError = e;
         await k.kill();
-        const portClash = /EADDRINUSE|Address already in use/i.test(k.processStderr);
-        if (!portClash) break;
+        if (!PORT_CLASH.test(k.processStderr)) break;
       }
     }
     throw lastError;
@@ -171,6 +171,8 @@ export class KernelSession {
     let sentAt = 0;
     while (!this.iopubSeen) {
       if (this.exited) throw this.diedError();
+      // tslab reports a failed bind on its stderr and keeps running: give up on these ports at once.
+      if (PORT_CLASH.test(this.processStderr)) throw new Error(`kernel could not bind its ports: ${this.processStderr.trim().slice(-300)}`);
       if (Date.now() > deadline) throw new Error(`kernel did not answer within ${this.options.startTimeoutMs ?? 60_000} ms${this.processStderr ? `: ${this.processStderr.trim()}` : ""}`);
       // A new request once the last one was answered (its iopub status was lost) or seems lost.
       if (!outstanding || Date.now() - sentAt > 1000) {

@@ -156,6 +156,7 @@ test("summarizeError picks the line that says what went wrong", () => {
   assert.is(summarizeError("evalmachine.<anonymous>:2\nthrow new Error('x');\n^\n\nError: sync boom\n    at evalmachine"), "Error: sync boom");
   assert.is(summarizeError("1:1 - Cannot find name 'tslab'.\n2:3 - other"), "1:1 - Cannot find name 'tslab'.");
   assert.is(summarizeError("RangeError: lr must be > 0\n"), "RangeError: lr must be > 0");
+  assert.is(summarizeError("src/models/gpt.ts 6:21 - Cannot find module 'x'.\n"), "src/models/gpt.ts 6:21 - Cannot find module 'x'.");
   assert.is(summarizeError(""), "no error text");
 });
 
@@ -205,7 +206,14 @@ test("golden: a recorded run matches itself, drift inside tolerance passes, outs
   // notebook-level tolerance widens every cell
   const wide = executed(["loss 2.31\nsteps 100\n", "acc 0.6\n", "time 1 s\n"], [{}, { tags: ["tolerance:rel=0.1"] }], { lr_lab: { golden: { tolerance: { rel: 0.01 } } } });
   assert.equal(compareGolden(golden, inputOf(wide)).map((d) => d.cell), [2]);
-  // ignore-output and a notebook sanitizer
+  // a notebook's own sanitizer
+  const meta = { lr_lab: { golden: { sanitize: [{ pattern: "run [a-z]+", replace: "run <id>" }] } } };
+  const g2 = recordGolden("n.ipynb", "quick", inputOf(executed(["run abc: 1\n"], [], meta)));
+  assert.equal(g2.cells[0].outputs, [{ kind: "stdout", text: "run <id>: 1\n" }]);
+  assert.equal(compareGolden(g2, inputOf(executed(["run xyz: 1\n"], [], meta))), []);
+  assert.is(compareGolden(g2, inputOf(executed(["run xyz: 2\n"], [], meta))).length, 1);
+  assert.throws(() => recordGolden("n", "quick", inputOf(executed(["x"], [], { lr_lab: { golden: { sanitize: [{}] } } }))), (e: Error) => e instanceof RangeError && /sanitize\[0\]\.pattern/.test(e.message));
+  // ignore-output
   const ignored = executed(["loss 9\nsteps 100\n", "acc 0.5\n", "time 3.2 ms\n"], [{ tags: ["ignore-output"] }, { tags: ["tolerance:rel=0.1"] }]);
   assert.equal(compareGolden(golden, inputOf(ignored)), []);
   const missing = executed(["loss 2.302585\nsteps 100\n"]);

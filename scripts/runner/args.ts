@@ -32,6 +32,15 @@ Options:
 
 Cell tags: skip-execution (not run), raises-exception (must fail), ignore-output (not compared),
 parameters (defaults; declare them with let), tolerance:rel=X / tolerance:abs=X (golden numbers).
+
+Golden outputs: golden/<mode>/<notebook>.json next to each notebook (notebooks/golden/quick/...),
+written by --update-golden from a run that passed. Text outputs are compared after sanitizing
+(times, durations, 0x addresses, stack frames, this repo's and the temp folder's paths); numbers
+match when |now - golden| <= abs + rel*|golden| (default rel 1e-6, abs 1e-12). Per notebook:
+metadata "lr_lab": {"golden": {"tolerance": {"rel": R, "abs": A}, "sanitize": [{"pattern": "re",
+"flags": "g", "replace": "text"}]}}; per cell: the same "tolerance" (or "ignore": true) in the
+cell's metadata, or the tags above. Images and plot specs are checked for presence only.
+
 Failures name the notebook, the cell (1-based position in the file, markdown cells counted) and
 the reason: a cell error, a late error (UncaughtException / UnhandledPromiseRejection printed by
 the kernel, also after the cell finished), a timeout, the kernel dying, an invalid notebook, a

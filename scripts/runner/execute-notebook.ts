@@ -77,7 +77,7 @@ export function summarizeError(stderr: string): string {
   const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
   const pick =
     lines.find((l) => /^(UncaughtException|UnhandledPromiseRejection):/.test(l)) ??
-    lines.find((l) => /^\d+:\d+ - /.test(l)) ?? // a TypeScript diagnostic: "3:7 - Cannot find name 'x'."
+    lines.find((l) => /^(\S+\.[cm]?[jt]sx? )?\d+:\d+ - /.test(l)) ?? // TypeScript: "3:7 - Cannot find name 'x'." or "src/a.ts 3:7 - ..."
     lines.find((l) => /^[A-Za-z_$][\w$.]*(Error|Exception)\b|^Error\b/.test(l)) ??
     lines[lines.length - 1] ??
     "no error text";

@@ -8,6 +8,8 @@ import { createQuadratic } from "../src/models/quadratic";
 import { createMlpCharModel } from "../src/models/mlp-char";
 import { createNamesDataset } from "../src/data/text-dataset";
 import { train, trainSync } from "../src/train/train";
+import { adam } from "../src/optimizers/adam";
+import { sgd } from "../src/optimizers/sgd";
 import { scriptedModel, tfAdam, tfSgd, withoutTime } from "./train-helpers";
 
 test.before(async () => {
@@ -184,6 +186,46 @@ test("callbacks can stop a run; an AbortSignal aborts it between updates", async
   assert.is(h2.evals.length, 0);
   assert.match(h2.summary, /^aborted after 7 steps/);
   q.dispose();
+});
+
+test("one read-back per update: a single dataSync of the packed values, none elsewhere", async () => {
+  const q = createQuadratic({ eigenvalues: [1, 2] });
+  const opt = adam({ lr: 0.01 });
+  const proto = tf.Tensor.prototype as unknown as { dataSync: () => unknown; arraySync: () => unknown; data: () => unknown };
+  const original = { dataSync: proto.dataSync, arraySync: proto.arraySync, data: proto.data };
+  let syncs = 0;
+  let others = 0;
+  proto.dataSync = function (this: tf.Tensor) {
+    syncs++;
+    return original.dataSync.call(this);
+  };
+  proto.arraySync = function (this: tf.Tensor) {
+    others++;
+    return original.arraySync.call(this);
+  };
+  proto.data = function (this: tf.Tensor) {
+    others++;
+    return original.data.call(this);
+  };
+  try {
+    await train({ model: q, optimizer: opt, steps: 25, batchSize: 1, seed: 0, evalEvery: 0 });
+  } finally {
+    Object.assign(proto, original);
+  }
+  assert.is(syncs, 25);
+  assert.is(others, 0);
+  q.dispose();
+});
+
+test("train and trainSync give the same history", async () => {
+  const a = createQuadratic({ eigenvalues: [1, 5] });
+  const b = createQuadratic({ eigenvalues: [1, 5] });
+  const o = { steps: 15, batchSize: 1, seed: 3, evalEvery: 4, schedule: (s: number) => 0.1 + 0.01 * s };
+  const ha = await train({ model: a, optimizer: sgd({ lr: 0.1, momentum: 0.9 }), ...o });
+  const hb = trainSync({ model: b, optimizer: sgd({ lr: 0.1, momentum: 0.9 }), ...o });
+  assert.equal(withoutTime(ha), withoutTime(hb));
+  a.dispose();
+  b.dispose();
 });
 
 const WORDS = ["anna", "bob", "carla", "dave", "eve", "frank", "gina", "hugo", "ivy", "jack", "kim", "leo", "mia", "nora", "otto", "pia", "quinn", "rosa", "sam", "tina"];

@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { ready } from "../src/backend";
 import { createQuadratic } from "../src/models/index";
 import { sgd } from "../src/optimizers/index";
-import { largestSpike, lossRatios, meanLossRatio, runAtRates, signFlips, tailMean, trainLosses } from "../src/lessons/too-high";
+import { largestSpike, lossCurve, median, lossRatios, meanLossRatio, runAtRates, signFlips, tailMean, trainLosses } from "../src/lessons/too-high";
 
 test.before(async () => {
   await ready({ backend: "cpu" });
@@ -76,6 +76,24 @@ test("tailMean averages the last n values", () => {
   assert.is(tailMean([1, 2], 5), 1.5);
   assert.throws(() => tailMean([1], 0), RangeError);
   assert.throws(() => tailMean([], 1), RangeError);
+});
+
+test("median ignores NaN and averages the middle pair", () => {
+  assert.is(median([3, 1, 2]), 2);
+  assert.is(median([4, NaN, 1, 2, 3]), 2.5);
+  assert.throws(() => median([NaN]), RangeError);
+});
+
+test("lossCurve: raw or smoothed losses, a trailing NaN only for a diverged run", async () => {
+  const [ok, bad] = await runAtRates([0.1, 1], (lr) => ({ model: createQuadratic({ eigenvalues: [4] }), optimizer: sgd({ lr }) }), { steps: 5, batchSize: 1, seed: 0 });
+  const raw = lossCurve(ok.history, 0);
+  assert.equal(raw.y, trainLosses(ok.history));
+  assert.equal(raw.x, [0, 1, 2, 3, 4]);
+  assert.ok(lossCurve(ok.history).y.every(Number.isFinite));
+  const blown = lossCurve(bad.history, 0);
+  assert.is(blown.x.length, blown.y.length);
+  assert.ok(Number.isNaN(blown.y[blown.y.length - 1]));
+  assert.is(blown.x[blown.x.length - 1], bad.history.divergedAt! + 1);
 });
 
 test.run();

@@ -5,6 +5,7 @@ import type { Model } from "../models/model";
 import type { History, LrOptimizer, TrainOptions } from "../train/types";
 import { train } from "../train/train";
 import { progress } from "../progress";
+import { smooth } from "../train/history";
 
 /** One training run at one learning rate. */
 export interface LrRun {
@@ -117,4 +118,27 @@ export function tailMean(values: readonly number[], n: number): number {
   if (values.length === 0) throw new RangeError("values must not be empty");
   const tail = values.slice(-n);
   return tail.reduce((a, b) => a + b, 0) / tail.length;
+}
+
+/** The middle value (mean of the two middle ones for an even count), ignoring NaN. */
+export function median(values: readonly number[]): number {
+  const v = values.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (v.length === 0) throw new RangeError("values must hold at least one number");
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+/**
+ * A run's training loss for a figure: smoothed (EMA with bias correction, `beta` 0 = raw) and,
+ * when the run diverged, a trailing NaN so that runsChart ends the curve in a "diverged" cross.
+ */
+export function lossCurve(h: History, beta = 0.9): { x: number[]; y: number[] } {
+  const losses = trainLosses(h);
+  const y = beta === 0 ? losses : smooth(losses, beta);
+  const x = h.steps.map((r) => r.step);
+  if (h.diverged) {
+    x.push(x.length ? x[x.length - 1] + 1 : 0);
+    y.push(NaN);
+  }
+  return { x, y };
 }

@@ -96,11 +96,12 @@ const FLAGS: [boolean, boolean][] = [
 const CASES: [number[], number[], number, number, number][] = [
   [[], [], 9, 7, 5], // single matrix
   [[], [], 64, 48, 40],
-  [[4], [4], 8, 6, 5], // small batch: the original loop
-  [[3], [3], 24, 20, 32], // big enough to split
+  [[4], [4], 8, 6, 5], // small batch, n not a multiple of 4: the original loop
+  [[3], [3], 24, 20, 30], // big enough to split (n not a multiple of 4)
+  [[4], [4], 8, 6, 12], // our SIMD batch kernel
   [[5], [], 6, 7, 3], // shared right operand: rows
   [[2, 3], [1], 5, 4, 6], // rows, rank 4 x rank 3
-  [[], [3], 20, 30, 16], // shared left operand, batched right: split
+  [[], [3], 20, 30, 18], // shared left operand, batched right: split
   [[2, 1], [1, 3], 20, 24, 20], // broadcast both ways: split
   [[2, 1], [1, 3], 4, 3, 2], // broadcast both ways: loop
 ];
@@ -132,15 +133,17 @@ test("ready() installed the fast kernels; installing is idempotent and reversibl
   assert.is(tf.getKernel("BatchMatMul", "wasm")!.setupFunc, original.setupFunc);
 });
 
-test("routes: transposes and shared right operands leave the loop, small batches keep it", () => {
+test("routes: transposes and shared right operands leave the loop, batches go to SIMD or split", () => {
   assert.is(matMulRoute([512, 64], [64, 64], false, false), "original");
   assert.is(matMulRoute([512, 64], [64, 64], false, true), "rows");
   assert.is(matMulRoute([512, 64], [512, 256], true, false), "rows");
   assert.is(matMulRoute([32, 16, 64], [64, 64], false, false), "rows");
-  assert.is(matMulRoute([128, 16, 16], [128, 16, 16], false, true), "original"); // 16^3 < threshold
-  assert.is(matMulRoute([8, 32, 32], [8, 32, 32], true, true), "split");
-  assert.ok(16 ** 3 < BATCH_SPLIT_MIN_WORK && 32 ** 3 >= BATCH_SPLIT_MIN_WORK);
-  assert.is(matMulRoute([8, 32, 32], [8, 32, 32], false, false, Infinity), "original");
+  assert.is(matMulRoute([128, 16, 16], [128, 16, 16], false, true), "simd");
+  assert.is(matMulRoute([8, 32, 32], [8, 32, 32], true, true), "simd");
+  assert.is(matMulRoute([128, 16, 16], [128, 16, 14], false, false), "original"); // n % 4 != 0, 16*16*14 < threshold
+  assert.is(matMulRoute([8, 30, 32], [8, 30, 30], true, true), "split"); // n % 4 != 0
+  assert.ok(16 * 16 * 14 < BATCH_SPLIT_MIN_WORK && 30 * 30 * 30 >= BATCH_SPLIT_MIN_WORK);
+  assert.is(matMulRoute([8, 32, 30], [8, 30, 30], false, false, Infinity), "original");
   assert.is(matMulRoute([2, 1, 4, 3], [1, 3, 3, 2], false, false), "split"); // two-way broadcast
 });
 

@@ -5,6 +5,7 @@ import { getKernel, registerKernel } from "@tensorflow/tfjs-core";
 import type { BackendFix } from "../backend";
 import { installFastMatMul } from "./fast-matmul";
 import { unsortedSegmentSumWasmConfig } from "./unsorted-segment-sum";
+import { installZeroCopy } from "./zero-copy";
 
 export {
   installFastMatMul,
@@ -13,9 +14,11 @@ export {
   matMulRoute,
   withBatchSplitMinWork,
   BATCH_SPLIT_MIN_WORK,
+  setSimdBatches,
 } from "./fast-matmul";
 export type { MatMulRoute } from "./fast-matmul";
 export { unsortedSegmentSumWasm } from "./unsorted-segment-sum";
+export { installZeroCopy, uninstallZeroCopy, zeroCopyInstalled } from "./zero-copy";
 
 /** Register the UnsortedSegmentSum kernel for wasm (gradient of tf.gather) unless one exists. */
 export function installUnsortedSegmentSum(): void {
@@ -24,10 +27,12 @@ export function installUnsortedSegmentSum(): void {
 }
 
 export const WASM_FIX_SEGMENT_SUM = "wasm UnsortedSegmentSum kernel (tf.gather gradient)";
-export const WASM_FIX_FAST_MATMUL = "wasm matMul with transposes/batches on XNNPACK";
+export const WASM_FIX_FAST_MATMUL = "wasm matMul with transposes/batches on XNNPACK or our SIMD kernel";
+export const WASM_FIX_ZERO_COPY = "wasm Identity/Cast without copies";
 
 /** What ready() applies when it activates wasm; each `apply` is idempotent. */
 export const WASM_FIXES: readonly BackendFix[] = [
   { backend: "wasm", description: WASM_FIX_SEGMENT_SUM, apply: installUnsortedSegmentSum },
   { backend: "wasm", description: WASM_FIX_FAST_MATMUL, apply: installFastMatMul },
+  { backend: "wasm", description: WASM_FIX_ZERO_COPY, apply: installZeroCopy },
 ];

@@ -9,7 +9,10 @@
 //   p = p - (lr / (1 - beta1^t)) * m / denom
 // The scalars (bias corrections, step size) are computed in double precision, as PyTorch does
 // in Python, and applied to float32 tensors.
+// Where the backend has a fused Adam kernel (wasm: src/wasm/fused-adam), one kernel call does the
+// whole update of a parameter, bit-identical to the ops below.
 import * as tf from "@tensorflow/tfjs-core";
+import { FUSED_ADAM, FusedAdamAttrs } from "../wasm/fused-adam-contract";
 import { CommonOptions, ParamState, TorchOptimizer, optionsFromConfig } from "./base";
 import { requireBoolean, requireNonNegative, requirePositive, requireUnitInterval } from "./validate";
 
@@ -50,6 +53,10 @@ export abstract class AdamFamilyOptimizer extends TorchOptimizer {
   }
 
   protected updateParameter(param: tf.Variable, grad: tf.Tensor, state: ParamState): void {
+    if (param.dtype === "float32" && grad.dtype === "float32" && tf.getKernel(FUSED_ADAM, tf.getBackend()) !== undefined) {
+      this.fusedUpdate(param, grad, state);
+      return;
+    }
     const lr = this.learningRate;
     const t = state.step;
     let g = grad;
@@ -74,6 +81,31 @@ export abstract class AdamFamilyOptimizer extends TorchOptimizer {
     const biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(this.beta2, t));
     const denom = tf.add(tf.div(tf.sqrt(vHat), this.stepScalar(biasCorrection2Sqrt)), this.constant(this.eps));
     param.assign(tf.add(param, tf.mul(tf.div(m, denom), this.stepScalar(-lr / biasCorrection1))));
+  }
+
+  /** The same update as one call of the backend's fused kernel. */
+  private fusedUpdate(param: tf.Variable, grad: tf.Tensor, state: ParamState): void {
+    const lr = this.learningRate;
+    const t = state.step;
+    const decayMode = this.weightDecay === 0 || (this.decoupled && lr === 0) ? 0 : this.decoupled ? 1 : 2;
+    const attrs: FusedAdamAttrs = {
+      decayMode,
+      decay: decayMode === 1 ? 1 - lr * this.weightDecay : this.weightDecay,
+      beta1: this.beta1,
+      oneMinusBeta1: 1 - this.beta1,
+      beta2: this.beta2,
+      oneMinusBeta2: 1 - this.beta2,
+      amsgrad: this.amsgrad,
+      bc2Sqrt: Math.sqrt(1 - Math.pow(this.beta2, t)),
+      eps: this.eps,
+      stepSize: -lr / (1 - Math.pow(this.beta1, t)),
+    };
+    const m = this.slot(state, "exp_avg", () => tf.zerosLike(param));
+    const v = this.slot(state, "exp_avg_sq", () => tf.zerosLike(param));
+    const vMax = this.amsgrad ? this.slot(state, "max_exp_avg_sq", () => tf.zerosLike(param)) : undefined;
+    const inputs: tf.NamedTensorMap = vMax ? { param, grad, m, v, vMax } : { param, grad, m, v };
+    const out = tf.engine().runKernel(FUSED_ADAM, inputs, attrs) as tf.Tensor[];
+    [param, m, v, vMax].forEach((target, i) => target?.assign(out[i]));
   }
 
   protected optionsConfig(): tf.serialization.ConfigDict {

@@ -6,6 +6,7 @@ import type { BackendFix } from "../backend";
 import { installFastMatMul } from "./fast-matmul";
 import { unsortedSegmentSumWasmConfig } from "./unsorted-segment-sum";
 import { installZeroCopy } from "./zero-copy";
+import { installFusedAdam } from "./fused-adam";
 
 export {
   installFastMatMul,
@@ -19,6 +20,9 @@ export {
 export type { MatMulRoute } from "./fast-matmul";
 export { unsortedSegmentSumWasm } from "./unsorted-segment-sum";
 export { installZeroCopy, uninstallZeroCopy, zeroCopyInstalled } from "./zero-copy";
+export { installFusedAdam, uninstallFusedAdam, fusedAdamInstalled } from "./fused-adam";
+export { FUSED_ADAM } from "./fused-adam-contract";
+export type { FusedAdamAttrs } from "./fused-adam-contract";
 
 /** Register the UnsortedSegmentSum kernel for wasm (gradient of tf.gather) unless one exists. */
 export function installUnsortedSegmentSum(): void {
@@ -29,10 +33,12 @@ export function installUnsortedSegmentSum(): void {
 export const WASM_FIX_SEGMENT_SUM = "wasm UnsortedSegmentSum kernel (tf.gather gradient)";
 export const WASM_FIX_FAST_MATMUL = "wasm matMul with transposes/batches on XNNPACK or our SIMD kernel";
 export const WASM_FIX_ZERO_COPY = "wasm Identity/Cast without copies";
+export const WASM_FIX_FUSED_ADAM = "wasm fused Adam/AdamW update (one kernel per parameter)";
 
 /** What ready() applies when it activates wasm; each `apply` is idempotent. */
 export const WASM_FIXES: readonly BackendFix[] = [
   { backend: "wasm", description: WASM_FIX_SEGMENT_SUM, apply: installUnsortedSegmentSum },
   { backend: "wasm", description: WASM_FIX_FAST_MATMUL, apply: installFastMatMul },
   { backend: "wasm", description: WASM_FIX_ZERO_COPY, apply: installZeroCopy },
+  { backend: "wasm", description: WASM_FIX_FUSED_ADAM, apply: installFusedAdam },
 ];

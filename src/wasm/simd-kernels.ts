@@ -17,6 +17,19 @@ export interface SimdKernels {
   ): void;
   /** dst[b] = src[b]^T for `batch` [rows, cols] matrices (rowsBytes = rows * 4). */
   transpose(src: number, dst: number, batch: number, rows: number, cols: number, rowsBytes: number): void;
+  /**
+   * One Adam/AdamW update over `bytes` (a multiple of 16) of float32 data, written to new
+   * buffers, in the order and float32 rounding of the tfjs ops of src/optimizers/adam.ts:
+   *   decayMode 1 (AdamW): p = p * decay;  decayMode 2 (Adam L2): g = g + p * decay
+   *   m = m * beta1 + g * oneMinusBeta1;  v = v * beta2 + (g * oneMinusBeta2) * g
+   *   amsgrad: v = vMax = max(vMax, v)
+   *   p = p + (m / (sqrt(v) / bc2Sqrt + eps)) * stepSize
+   */
+  adam(
+    p: number, g: number, m: number, v: number, vMax: number, pOut: number, mOut: number, vOut: number, vMaxOut: number,
+    bytes: number, decayMode: number, amsgrad: number,
+    decay: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, bc2Sqrt: number, eps: number, stepSize: number,
+  ): void;
 }
 
 function writeBatchMatMul(f: FunctionBuilder): void {
@@ -89,10 +102,46 @@ function writeTranspose(f: FunctionBuilder): void {
   });
 }
 
+function writeAdam(f: FunctionBuilder): void {
+  const [p, g, m, v, vMax, pOut, mOut, vOut, vMaxOut, bytes, decayMode, amsgrad] = f.params.map((_, i) => i);
+  const scalars = f.params.slice(12).map((_, i) => 12 + i); // decay, beta1, 1-beta1, beta2, 1-beta2, bc2Sqrt, eps, stepSize
+  const [decay, beta1, omb1, beta2, omb2, bc2s, eps, step] = scalars.map((i) => {
+    const lanes = f.local("v128");
+    f.get(i).f32x4("splat").set(lanes);
+    return lanes;
+  });
+  const decoupled = f.local("i32");
+  const l2 = f.local("i32");
+  f.get(decayMode).i32(1).op("sub").op("eqz").set(decoupled);
+  f.get(decayMode).i32(2).op("sub").op("eqz").set(l2);
+  const o = f.local("i32");
+  const [pv, gv, mv, vv] = [f.local("v128"), f.local("v128"), f.local("v128"), f.local("v128")];
+  const at = (base: number) => f.get(base).get(o).op("add");
+  f.i32(0).set(o);
+  f.forLoop(o, bytes, 16, () => {
+    at(p).v128Load().set(pv);
+    at(g).v128Load().set(gv);
+    f.when(decoupled, () => f.get(pv).get(decay).f32x4("mul").set(pv));
+    f.when(l2, () => f.get(gv).get(pv).get(decay).f32x4("mul").f32x4("add").set(gv));
+    at(m).v128Load().get(beta1).f32x4("mul").get(gv).get(omb1).f32x4("mul").f32x4("add").set(mv);
+    at(mOut).get(mv).v128Store();
+    at(v).v128Load().get(beta2).f32x4("mul").get(gv).get(omb2).f32x4("mul").get(gv).f32x4("mul").f32x4("add").set(vv);
+    at(vOut).get(vv).v128Store();
+    f.when(amsgrad, () => {
+      at(vMax).v128Load().get(vv).f32x4("max").set(vv);
+      at(vMaxOut).get(vv).v128Store();
+    });
+    at(pOut).get(pv);
+    f.get(mv).get(vv).f32x4("sqrt").get(bc2s).f32x4("div").get(eps).f32x4("add").f32x4("div");
+    f.get(step).f32x4("mul").f32x4("add").v128Store();
+  });
+}
+
 function build(): Uint8Array {
   const mod = new ModuleBuilder();
   mod.function("batchMatMul", Array(12).fill("i32"), writeBatchMatMul);
   mod.function("transpose", Array(6).fill("i32"), writeTranspose);
+  mod.function("adam", [...Array(12).fill("i32"), ...Array(8).fill("f32")], writeAdam);
   return mod.bytes();
 }
 

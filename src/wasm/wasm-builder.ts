@@ -105,6 +105,12 @@ export class FunctionBuilder {
     this.emit(0x0b, 0x0b); // end loop, end block
     return this;
   }
+  /** `if (local[flag] != 0) { body }`. */
+  when(flag: number, body: () => void): this {
+    this.get(flag).emit(0x04, 0x40);
+    body();
+    return this.emit(0x0b);
+  }
   emit(...bytes: number[]): this {
     for (const b of bytes) this.code.push(b);
     return this;

@@ -1,9 +1,10 @@
 // Training step of the tiny GPT (names vocabulary, context 16, width 64, 4 heads, 2 blocks,
-// batch 32, Adam lr 1e-3) on each tfjs backend present, and the same model in PyTorch
-// (scripts/reference/gpt_step.py, 2 threads) in the same run. Each backend runs in its own
-// child process. Prints ms/step (median) and tokens/s, then a per-kernel profile of one wasm
+// batch 32, AdamW lr 1e-3 from src/optimizers) on each tfjs backend present, and the same model
+// in PyTorch (scripts/reference/gpt_step.py, torch.optim.AdamW, 2 threads) in the same run. Each
+// backend runs in its own child process. Prints ms/step (median) and tokens/s, the gain of each
+// wasm kernel fix (src/wasm) measured side by side in one process, a per-kernel profile of a wasm
 // step, and as the LAST line `ratio default/torch: X` (default = the backend ready() picks).
-//   npm run bench -- gpt-step        GPT_BENCH_STEPS=N to change the number of timed wasm steps
+//   npm run bench -- gpt-step        GPT_BENCH_STEPS=N timed wasm steps (30), GPT_BENCH_ROUNDS=N side-by-side rounds (8)
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -12,6 +13,14 @@ import { BACKENDS, BackendName, describeBackend, ready } from "../../src/backend
 import { createRng } from "../../src/random";
 import { createNamesDataset } from "../../src/data/index";
 import { createGpt } from "../../src/models/index";
+import { adamw } from "../../src/optimizers/index";
+import {
+  installFusedAdam,
+  installZeroCopy,
+  setSimdBatches,
+  uninstallFusedAdam,
+  uninstallZeroCopy,
+} from "../../src/wasm/index";
 
 const root = path.resolve(__dirname, "../..");
 const BATCH = 32;
@@ -32,7 +41,7 @@ async function measure(backend: BackendName | "default", steps: number, warmup: 
   const report = await ready(backend === "default" ? {} : { backend });
   const data = createNamesDataset({ seed: 0 });
   const model = createGpt({ data, ...MODEL, seed: 0 });
-  const opt = tf.train.adam(1e-3);
+  const opt = adamw({ lr: 1e-3 });
   const rng = createRng(0);
   const step = () => {
     const batch = model.batch(rng, BATCH);
@@ -82,8 +91,64 @@ async function measure(backend: BackendName | "default", steps: number, warmup: 
   console.log(JSON.stringify(out));
 }
 
+/**
+ * The wasm fixes of src/wasm switched on one after another, each state a "variant". Rounds run
+ * every variant for a few steps in turn, in one process, so load from other processes hits all
+ * alike; the median step of each variant is reported.
+ */
+const VARIANTS: { name: string; set: () => void }[] = [
+  { name: "before: tfjs kernels + gather/matMul-transpose fixes", set: () => (uninstallZeroCopy(), setSimdBatches(false), uninstallFusedAdam()) },
+  { name: "+ zero-copy Identity/Cast", set: () => (installZeroCopy(), setSimdBatches(false), uninstallFusedAdam()) },
+  { name: "+ SIMD batch matMul (attention)", set: () => (installZeroCopy(), setSimdBatches(true), uninstallFusedAdam()) },
+  { name: "+ fused AdamW update (all fixes)", set: () => (installZeroCopy(), setSimdBatches(true), installFusedAdam()) },
+];
+
+async function ablation(rounds: number, stepsPerRound: number): Promise<void> {
+  await ready({ backend: "wasm" });
+  const data = createNamesDataset({ seed: 0 });
+  const model = createGpt({ data, ...MODEL, seed: 0 });
+  const opt = adamw({ lr: 1e-3 });
+  const rng = createRng(0);
+  const step = () => {
+    const batch = model.batch(rng, BATCH);
+    const loss = opt.minimize(() => model.loss(batch), true, model.params)!;
+    loss.dataSync();
+    tf.dispose([batch, loss]);
+  };
+  const times = VARIANTS.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) {
+    VARIANTS.forEach((variant, v) => {
+      variant.set();
+      step(); // untimed: the first step after a switch
+      for (let i = 0; i < stepsPerRound; i++) {
+        const t0 = process.hrtime.bigint();
+        step();
+        times[v].push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+    });
+  }
+  VARIANTS[VARIANTS.length - 1].set();
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(JSON.stringify(VARIANTS.map((v, i) => ({ name: v.name, msPerStep: median(times[i]), steps: times[i].length }))));
+}
+
 function runChild(args: string[]): { result?: Result & { kernels?: { name: string; ms: number; calls: number }[] }; error?: string } {
   const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
+  });
+  const last = (run.stdout || "").trim().split("\n").pop() || "";
+  try {
+    return { result: JSON.parse(last) };
+  } catch {
+    return { error: ((run.stderr || "") + last).trim().split("\n").slice(-3).join(" | ") };
+  }
+}
+
+function ablationResult(): { result?: { name: string; msPerStep: number; steps: number }[]; error?: string } {
+  const rounds = process.env.GPT_BENCH_ROUNDS ?? "8";
+  const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, "--ablation", rounds, "4"], {
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
@@ -115,9 +180,13 @@ async function main(): Promise<void> {
     await measure(backend as BackendName | "default", Number(steps), Number(warmup), profile === "profile");
     return;
   }
+  if (mode === "--ablation") {
+    await ablation(Number(backend), Number(steps));
+    return;
+  }
   const wasmSteps = Number(process.env.GPT_BENCH_STEPS ?? 30);
   const plan: Record<BackendName, [number, number]> = { tensorflow: [wasmSteps, 5], wasm: [wasmSteps, 5], cpu: [3, 1] };
-  console.log(`tiny GPT training step: vocab 27 (names), context ${BLOCK}, width 64, 4 heads, 2 blocks, batch ${BATCH}, Adam`);
+  console.log(`tiny GPT training step: vocab 27 (names), context ${BLOCK}, width 64, 4 heads, 2 blocks, batch ${BATCH}, AdamW`);
   // PyTorch runs before and after the tfjs backends; the faster of its two medians is used, so
   // load from other processes on the machine cannot flatter the ratio.
   const torchBefore = torchResult();
@@ -135,6 +204,7 @@ async function main(): Promise<void> {
     console.log(fmt(result));
     if (result.detail) console.log(`           ${result.detail}`);
   }
+  const gains = ablationResult();
   const torchAfter = torchResult();
   const torch = [torchBefore, torchAfter].filter((t) => t.result).sort((a, b) => a.result!.msPerStep - b.result!.msPerStep)[0] ?? torchAfter;
   if (torchBefore.result && torchAfter.result) {
@@ -142,6 +212,17 @@ async function main(): Promise<void> {
   }
   if (torch.result) console.log(fmt(torch.result) + ` torch ${String((torch.result as unknown as { version: string }).version)}`);
   else console.log(`torch      not available: ${torch.error}`);
+
+  if (gains.result) {
+    console.log(`\nwasm fixes, cumulative, side by side in one process (median ms/step, ${gains.result[0].steps} steps each):`);
+    gains.result.forEach((g, i) => {
+      const prev = i > 0 ? gains.result![i - 1].msPerStep : g.msPerStep;
+      const change = i > 0 ? `  ${(g.msPerStep - prev >= 0 ? "+" : "") + (g.msPerStep - prev).toFixed(1)} ms (${(prev / g.msPerStep).toFixed(2)}x)` : "";
+      console.log(`  ${g.name.padEnd(55)} ${g.msPerStep.toFixed(1).padStart(6)} ms${change}`);
+    });
+  } else {
+    console.log(`\nwasm fixes side by side: not measured (${gains.error})`);
+  }
 
   if (wasmKernels) {
     const kernels = wasmKernels.filter((k) => !k.name.startsWith(" "));

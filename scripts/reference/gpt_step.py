@@ -3,7 +3,8 @@
 Same model as src/models/gpt.ts: token + position embeddings, pre-LayerNorm blocks of causal
 self-attention and a GELU (tanh) MLP, final LayerNorm, untied linear head without bias; N(0, 0.02)
 init with residual projections scaled by 1/sqrt(2 * layers). Same step: a batch of random windows,
-forward, cross-entropy, backward, Adam update, read the loss. Prints one JSON line.
+forward, cross-entropy, backward, AdamW update (lr 1e-3, PyTorch's default weight decay 0.01, as
+src/optimizers' adamw), read the loss. Prints one JSON line.
 
 usage: /usr/bin/python3 scripts/reference/gpt_step.py [--steps N] [--warmup N] [--threads N]
 """
@@ -82,7 +83,7 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     model = Gpt(a.vocab, a.block, a.width, a.heads, a.layers)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
     stream = torch.randint(0, a.vocab, (20000,))
 
     def step():

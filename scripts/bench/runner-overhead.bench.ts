@@ -66,7 +66,7 @@ function main(): void {
   // both tools write only to the output folder.
   const welcome = path.join(ROOT, "notebooks", "00_welcome.ipynb");
   const series = ["a", "b", "c", "d"].map((x) => trivialNotebook(10, `series_${x}`));
-  const files: Record<string, string | string[]> = { one, many, welcome, series };
+  const files: Record<string, string | string[]> = { one, many, series, welcome };
   try {
     timeOnce("runner", welcome);
   } catch (e) {
@@ -86,7 +86,17 @@ function main(): void {
     for (const [nb, file] of Object.entries(files)) {
       // alternate which tool goes first so drift in machine load hits both
       const order = rep % 2 === 0 ? TOOLS : [...TOOLS].reverse();
-      for (const tool of order) record(tool, nb, timeOnce(tool, file));
+      for (const tool of order) {
+        if (!(nb in files)) break;
+        try {
+          record(tool, nb, timeOnce(tool, file));
+        } catch (e) {
+          if (nb !== "welcome") throw e;
+          // src/ is shared with work in progress: a notebook that stops compiling mid-run is left out.
+          console.log(`00_welcome left out: ${tool} failed on it in run ${rep + 1}`);
+          delete files.welcome;
+        }
+      }
     }
   }
   const m = (tool: Tool, nb: string) => median(times.get(`${tool}|${nb}`)!);

@@ -313,8 +313,9 @@ test("summary table and progress lines", () => {
   const tty = new Progress({ write: (s: string) => (out += s), isTTY: true, columns: 80 }, 2, () => now);
   tty.event({ type: "cell", file: "/x/a.ipynb", index: 1, cellsTotal: 4, cell: 2, startedAt: 1000 });
   tty.event({ type: "cell", file: "/x/b.ipynb", index: 3, cellsTotal: 5, cell: 4, startedAt: 3000 });
+  tty.event({ type: "start", file: "/x/c.ipynb", cellsTotal: 2 });
   tty.stop();
-  assert.is(tty.line(), "[0/2] a.ipynb cell 1/4 2.5s | b.ipynb cell 3/5 0.5s");
+  assert.is(tty.line(), "[0/2] a.ipynb cell 1/4 2.5s | b.ipynb cell 3/5 0.5s | c.ipynb starting kernel 0.0s");
   assert.not.ok(out.includes("\n"), "a terminal gets one line rewritten in place");
   assert.ok(out.includes("\r\x1b[2K[0/2] a.ipynb cell 1/4 2.5s | b.ipynb cell 3/5 0.5s"));
 });

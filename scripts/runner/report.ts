@@ -67,13 +67,14 @@ export class Progress {
 
   /** The in-place line: how many are done, then each running notebook with its cell and time. */
   line(): string {
-    const parts = [...this.running].map(([file, r]) => `${path.basename(file)} cell ${r.index}/${r.total} ${secs(this.now() - r.startedAt)}`);
+    const parts = [...this.running].map(([file, r]) =>
+      `${path.basename(file)} ${r.index === 0 ? "starting kernel" : `cell ${r.index}/${r.total}`} ${secs(this.now() - r.startedAt)}`);
     return `[${this.done}/${this.total}] ${parts.join(" | ")}`;
   }
 
   private render(): void {
     if (!this.out.isTTY || this.running.size === 0) return;
-    const width = Math.max(20, (this.out.columns ?? 100) - 1);
+    const width = Math.max(20, (this.out.columns || 100) - 1); // 0 when the terminal size is unknown
     const text = this.line();
     this.out.write(`\r\x1b[2K${text.length > width ? text.slice(0, width - 1) + "…" : text}`);
     this.lineShown = true;

@@ -1,13 +1,22 @@
-// Our SIMD batch matMul kernel (route "simd" of src/wasm/fast-matmul) and the zero-copy
-// Identity/Cast kernels (src/wasm/zero-copy) against tfjs's cpu backend: values and gradients
-// on seeded random inputs, every transpose flag, 16-column blocks with 4-column remainders,
-// a broadcast left operand; views share data without leaking it.
+// Our SIMD batch matMul kernel (route "simd" of src/wasm/fast-matmul), the column Sum kernel
+// (src/wasm/column-sum) and the zero-copy Identity/Cast kernels (src/wasm/zero-copy) against
+// tfjs's cpu backend: values and gradients on seeded random inputs, every transpose flag,
+// 16-column blocks with 4-column remainders, a broadcast left operand; the column sum also
+// bit for bit against the original wasm kernel; views share data without leaking it.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as tf from "@tensorflow/tfjs-core";
 import { ready } from "../src/backend";
 import { createRng } from "../src/random";
-import { WASM_FIX_ZERO_COPY, installZeroCopy, matMulRoute, uninstallZeroCopy, zeroCopyInstalled } from "../src/wasm/index";
+import {
+  WASM_FIX_ZERO_COPY,
+  installColumnSum,
+  installZeroCopy,
+  matMulRoute,
+  uninstallColumnSum,
+  uninstallZeroCopy,
+  zeroCopyInstalled,
+} from "../src/wasm/index";
 import "@tensorflow/tfjs-backend-cpu";
 
 const TOLERANCE = 1e-5;
@@ -121,6 +130,51 @@ test("SIMD batch matMul frees its scratch memory (transposed B) and returns exac
   assert.is(tf.memory().numBytes, before.numBytes);
   assert.is((tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length, heapBefore, "wasm heap did not grow");
   tf.dispose([a, b]);
+});
+
+// unordered: tfjs's kernel sums in the order the axes are listed, ours in memory order
+const SUM_CASES: { shape: number[]; axis: number | number[]; keepDims?: boolean; unordered?: boolean }[] = [
+  { shape: [512, 64], axis: 0 }, // a bias gradient of the tiny GPT
+  { shape: [32, 16, 64], axis: [0, 1] },
+  { shape: [32, 16, 64], axis: 0 },
+  { shape: [5, 7], axis: 0 }, // a 4-column vector and a 3-column tail
+  { shape: [9, 3], axis: [0], keepDims: true }, // tail only
+  { shape: [3, 4, 36], axis: [0, 1], keepDims: true }, // two blocks and a vector
+  { shape: [3, 4, 36], axis: [1, 0], unordered: true },
+  { shape: [6, 8], axis: -2 },
+  { shape: [6, 8], axis: 1 }, // not leading: the original kernel
+  { shape: [4, 5, 6], axis: [0, 2] }, // not contiguous leading: the original kernel
+  { shape: [7], axis: 0 }, // every axis: the original kernel
+];
+
+test("column Sum: values match cpu and, bit for bit, the original wasm kernel", async () => {
+  for (const { shape, axis, keepDims = false, unordered = false } of SUM_CASES) {
+    const x = randomArray(sizeOf(shape));
+    const r = await onBoth(() => tf.sum(tf.tensor(x, shape), axis, keepDims));
+    assertClose(r, `sum ${shape} axis ${axis}`);
+    uninstallColumnSum();
+    const original = tf.tidy(() => tf.sum(tf.tensor(x, shape), axis, keepDims));
+    installColumnSum();
+    const ours = tf.tidy(() => tf.sum(tf.tensor(x, shape), axis, keepDims));
+    assert.equal(ours.shape, original.shape, `sum ${shape} axis ${axis}: shape`);
+    if (!unordered) assert.equal(Array.from(ours.dataSync()), Array.from(original.dataSync()), `sum ${shape} axis ${axis}: bits`);
+    tf.dispose([original, ours]);
+  }
+  const ints = tf.tensor([[1, 2], [3, 4]], [2, 2], "int32");
+  const summed = tf.sum(ints, 0);
+  assert.is(summed.dtype, "int32");
+  assert.equal(Array.from(summed.dataSync()), [4, 6]);
+  tf.dispose([ints, summed]);
+});
+
+test("column Sum: gradients of biases and layer-norm gains match cpu", async () => {
+  const x = randomArray(24 * 20);
+  const w = randomArray(20);
+  const r = await onBoth(() => {
+    const f = (b: tf.Tensor, g: tf.Tensor) => tf.sum(tf.square(tf.mul(tf.add(tf.tensor(x, [2, 12, 20]), b), g)));
+    return tf.grads(f)([tf.tensor(w, [20]), tf.tensor(w, [20])]);
+  });
+  assertClose(r, "bias/gain gradients");
 });
 
 test("zero-copy Identity/Cast: clones and same-dtype casts share data, other casts convert", async () => {

@@ -15,9 +15,11 @@ import { createNamesDataset } from "../../src/data/index";
 import { createGpt } from "../../src/models/index";
 import { adamw } from "../../src/optimizers/index";
 import {
+  installColumnSum,
   installFusedAdam,
   installZeroCopy,
   setSimdBatches,
+  uninstallColumnSum,
   uninstallFusedAdam,
   uninstallZeroCopy,
 } from "../../src/wasm/index";
@@ -97,11 +99,23 @@ async function measure(backend: BackendName | "default", steps: number, warmup: 
  * alike; the median step of each variant is reported.
  */
 const VARIANTS: { name: string; set: () => void }[] = [
-  { name: "before: tfjs kernels + gather/matMul-transpose fixes", set: () => (uninstallZeroCopy(), setSimdBatches(false), uninstallFusedAdam()) },
-  { name: "+ zero-copy Identity/Cast", set: () => (installZeroCopy(), setSimdBatches(false), uninstallFusedAdam()) },
-  { name: "+ SIMD batch matMul (attention)", set: () => (installZeroCopy(), setSimdBatches(true), uninstallFusedAdam()) },
-  { name: "+ fused AdamW update (all fixes)", set: () => (installZeroCopy(), setSimdBatches(true), installFusedAdam()) },
+  { name: "before: tfjs kernels + gather/matMul-transpose fixes", set: () => setFixes(0) },
+  { name: "+ zero-copy Identity/Cast", set: () => setFixes(1) },
+  { name: "+ SIMD batch matMul (attention)", set: () => setFixes(2) },
+  { name: "+ fused AdamW update", set: () => setFixes(3) },
+  { name: "+ column Sum (bias gradients; all fixes)", set: () => setFixes(4) },
 ];
+
+/** The first `n` of our newer wasm fixes on, the rest off. */
+function setFixes(n: number): void {
+  const fixes: [() => void, () => void][] = [
+    [installZeroCopy, uninstallZeroCopy],
+    [() => setSimdBatches(true), () => setSimdBatches(false)],
+    [installFusedAdam, uninstallFusedAdam],
+    [installColumnSum, uninstallColumnSum],
+  ];
+  fixes.forEach(([on, off], i) => (i < n ? on() : off()));
+}
 
 async function ablation(rounds: number, stepsPerRound: number): Promise<void> {
   await ready({ backend: "wasm" });

@@ -7,6 +7,7 @@ import { installFastMatMul } from "./fast-matmul";
 import { unsortedSegmentSumWasmConfig } from "./unsorted-segment-sum";
 import { installZeroCopy } from "./zero-copy";
 import { installFusedAdam } from "./fused-adam";
+import { installColumnSum } from "./column-sum";
 
 export {
   installFastMatMul,
@@ -21,6 +22,7 @@ export type { MatMulRoute } from "./fast-matmul";
 export { unsortedSegmentSumWasm } from "./unsorted-segment-sum";
 export { installZeroCopy, uninstallZeroCopy, zeroCopyInstalled } from "./zero-copy";
 export { installFusedAdam, uninstallFusedAdam, fusedAdamInstalled } from "./fused-adam";
+export { installColumnSum, uninstallColumnSum, columnSumInstalled } from "./column-sum";
 export { FUSED_ADAM } from "./fused-adam-contract";
 export type { FusedAdamAttrs } from "./fused-adam-contract";
 
@@ -34,6 +36,7 @@ export const WASM_FIX_SEGMENT_SUM = "wasm UnsortedSegmentSum kernel (tf.gather g
 export const WASM_FIX_FAST_MATMUL = "wasm matMul with transposes/batches on XNNPACK or our SIMD kernel";
 export const WASM_FIX_ZERO_COPY = "wasm Identity/Cast without copies";
 export const WASM_FIX_FUSED_ADAM = "wasm fused Adam/AdamW update (one kernel per parameter)";
+export const WASM_FIX_COLUMN_SUM = "wasm sum over leading axes without a transpose";
 
 /** What ready() applies when it activates wasm; each `apply` is idempotent. */
 export const WASM_FIXES: readonly BackendFix[] = [
@@ -41,4 +44,5 @@ export const WASM_FIXES: readonly BackendFix[] = [
   { backend: "wasm", description: WASM_FIX_FAST_MATMUL, apply: installFastMatMul },
   { backend: "wasm", description: WASM_FIX_ZERO_COPY, apply: installZeroCopy },
   { backend: "wasm", description: WASM_FIX_FUSED_ADAM, apply: installFusedAdam },
+  { backend: "wasm", description: WASM_FIX_COLUMN_SUM, apply: installColumnSum },
 ];

@@ -25,6 +25,11 @@ export interface SimdKernels {
    *   amsgrad: v = vMax = max(vMax, v)
    *   p = p + (m / (sqrt(v) / bc2Sqrt + eps)) * stepSize
    */
+  /**
+   * out[j] = sum over i of x[i, j] for x [rows, cols], float32 accumulation in row order, for the
+   * first colsVecBytes of each row (cols16Bytes of them in 16-column blocks); rowBytes = cols * 4.
+   */
+  columnSum(x: number, out: number, rows: number, rowBytes: number, cols16Bytes: number, colsVecBytes: number): void;
   adam(
     p: number, g: number, m: number, v: number, vMax: number, pOut: number, mOut: number, vOut: number, vMaxOut: number,
     bytes: number, decayMode: number, amsgrad: number,
@@ -137,11 +142,34 @@ function writeAdam(f: FunctionBuilder): void {
   });
 }
 
+function writeColumnSum(f: FunctionBuilder): void {
+  const [x, out, rows, rowBytes, cols16Bytes, colsVecBytes] = f.params.map((_, i) => i);
+  const jb = f.local("i32");
+  const i = f.local("i32");
+  const px = f.local("i32");
+  const acc = [f.local("v128"), f.local("v128"), f.local("v128"), f.local("v128")];
+  const block = (vectors: number) => {
+    for (let v = 0; v < vectors; v++) f.f32(0).f32x4("splat").set(acc[v]);
+    f.get(x).get(jb).op("add").set(px);
+    f.i32(0).set(i);
+    f.forLoop(i, rows, 1, () => {
+      for (let v = 0; v < vectors; v++) f.get(acc[v]).get(px).v128Load(16 * v).f32x4("add").set(acc[v]);
+      f.inc(px, { local: rowBytes });
+    });
+    for (let v = 0; v < vectors; v++) f.get(out).get(jb).op("add").get(acc[v]).v128Store(16 * v);
+  };
+  f.i32(0).set(jb);
+  f.forLoop(jb, cols16Bytes, 64, () => block(4));
+  f.get(cols16Bytes).set(jb);
+  f.forLoop(jb, colsVecBytes, 16, () => block(1));
+}
+
 function build(): Uint8Array {
   const mod = new ModuleBuilder();
   mod.function("batchMatMul", Array(12).fill("i32"), writeBatchMatMul);
   mod.function("transpose", Array(6).fill("i32"), writeTranspose);
   mod.function("adam", [...Array(12).fill("i32"), ...Array(8).fill("f32")], writeAdam);
+  mod.function("columnSum", Array(6).fill("i32"), writeColumnSum);
   return mod.bytes();
 }
 

@@ -13,8 +13,10 @@ import {
   fastMatMulInstalled,
   installFastMatMul,
   matMulRoute,
+  setSimdMatMul,
   uninstallFastMatMul,
 } from "../src/wasm/index";
+import type { SimdMatMulMode } from "../src/wasm/index";
 import "@tensorflow/tfjs-backend-cpu";
 
 const TOLERANCE = 1e-5;
@@ -134,6 +136,12 @@ test("ready() installed the fast kernels; installing is idempotent and reversibl
 });
 
 test("routes: transposes and shared right operands leave the loop, batches go to SIMD or split", () => {
+  // by default every product with n % 4 == 0 runs on our SIMD kernel
+  assert.is(matMulRoute([512, 64], [64, 64], false, false), "simd");
+  assert.is(matMulRoute([512, 64], [512, 256], true, false), "simd");
+  assert.is(matMulRoute([512, 64], [64, 27], false, false), "original");
+  assert.is(matMulRoute([512, 64], [27, 64], false, true), "rows");
+  setSimdMatMul("batches"); // XNNPACK for the rest
   assert.is(matMulRoute([512, 64], [64, 64], false, false), "original");
   assert.is(matMulRoute([512, 64], [64, 64], false, true), "rows");
   assert.is(matMulRoute([512, 64], [512, 256], true, false), "rows");
@@ -145,10 +153,19 @@ test("routes: transposes and shared right operands leave the loop, batches go to
   assert.ok(16 * 16 * 14 < BATCH_SPLIT_MIN_WORK && 30 * 30 * 30 >= BATCH_SPLIT_MIN_WORK);
   assert.is(matMulRoute([8, 32, 30], [8, 30, 30], false, false, Infinity), "original");
   assert.is(matMulRoute([2, 1, 4, 3], [1, 3, 3, 2], false, false), "split"); // two-way broadcast
+  setSimdMatMul("off");
+  assert.is(matMulRoute([128, 16, 16], [128, 16, 16], false, true), "original");
+  setSimdMatMul("all");
+  assert.throws(() => setSimdMatMul("fast" as never), RangeError);
 });
 
+// Value and gradient tests run with our kernel taking only batches (XNNPACK routes for the rest)
+// and taking every product it fits (the default).
+const MODES: SimdMatMulMode[] = ["batches", "all"];
+
 test("matMul values match cpu: every transpose flag, batch and broadcast pattern", async () => {
-  for (const [aBatch, bBatch, m, k, n] of CASES) {
+  for (const mode of MODES) for (const [aBatch, bBatch, m, k, n] of CASES) {
+    setSimdMatMul(mode);
     for (const [ta, tb] of FLAGS) {
       const s = operandShapes(aBatch, bBatch, m, k, n, ta, tb);
       const a = randomArray(sizeOf(s.a));
@@ -159,9 +176,10 @@ test("matMul values match cpu: every transpose flag, batch and broadcast pattern
         if (tf.getBackend() === "cpu" && twoWay(aBatch, bBatch)) [x, y] = broadcastBatches(x, y);
         return tf.matMul(x, y, ta, tb);
       });
-      assertClose(r, `matMul ${JSON.stringify(s)} ta=${ta} tb=${tb}`);
+      assertClose(r, `matMul ${JSON.stringify(s)} ta=${ta} tb=${tb} simd ${mode}`);
     }
   }
+  setSimdMatMul("all");
 });
 
 test("matMul gradients (tf.grads) match cpu for every transpose flag (same batch dims)", async () => {
@@ -169,10 +187,12 @@ test("matMul gradients (tf.grads) match cpu for every transpose flag (same batch
   // gradients are compared where both operands have the same batch dims.
   const gradCases: [number[], number, number, number][] = [
     [[], 33, 17, 12],
+    [[], 8, 5, 16],
     [[3], 5, 6, 7],
     [[2], 24, 40, 20],
   ];
-  for (const [batch, m, k, n] of gradCases) {
+  for (const mode of MODES) for (const [batch, m, k, n] of gradCases) {
+    setSimdMatMul(mode);
     for (const [ta, tb] of FLAGS) {
       const s = operandShapes(batch, batch, m, k, n, ta, tb);
       const a = randomArray(sizeOf(s.a));
@@ -182,9 +202,10 @@ test("matMul gradients (tf.grads) match cpu for every transpose flag (same batch
         const f = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, y, ta, tb), tf.tensor(w, [...batch, m, n])));
         return tf.grads(f)([tf.tensor(a, s.a), tf.tensor(b, s.b)]);
       });
-      assertClose(r, `grads ${JSON.stringify(s)} ta=${ta} tb=${tb}`);
+      assertClose(r, `grads ${JSON.stringify(s)} ta=${ta} tb=${tb} simd ${mode}`);
     }
   }
+  setSimdMatMul("all");
 });
 
 test("fused matMul (bias, relu, prelu) values match cpu, including batches and transposes", async () => {
@@ -255,6 +276,7 @@ test("the fast kernels free every temporary (no tensor data left behind)", async
   const backend = tf.backend();
   const before = backend.numDataIds();
   const tensorsBefore = tf.memory().numTensors;
+  setSimdMatMul("batches"); // the XNNPACK routes make the temporaries
   for (const [ta, tb] of FLAGS) {
     // tidy frees the tensors made here; data a kernel leaked would not be a tensor, so it stays counted
     tf.tidy(() => {
@@ -265,6 +287,7 @@ test("the fast kernels free every temporary (no tensor data left behind)", async
       tf.fused.matMul({ a: x, b: y, transposeA: ta, transposeB: tb, bias, activation: "relu" }); // split
     });
   }
+  setSimdMatMul("all");
   assert.is(backend.numDataIds(), before);
   assert.is(tf.memory().numTensors, tensorsBefore);
   tf.dispose([a, b, bias]);

@@ -18,7 +18,7 @@ import {
   installColumnSum,
   installFusedAdam,
   installZeroCopy,
-  setSimdBatches,
+  setSimdMatMul,
   uninstallColumnSum,
   uninstallFusedAdam,
   uninstallZeroCopy,
@@ -103,18 +103,20 @@ const VARIANTS: { name: string; set: () => void }[] = [
   { name: "+ zero-copy Identity/Cast", set: () => setFixes(1) },
   { name: "+ SIMD batch matMul (attention)", set: () => setFixes(2) },
   { name: "+ fused AdamW update", set: () => setFixes(3) },
-  { name: "+ column Sum (bias gradients; all fixes)", set: () => setFixes(4) },
+  { name: "+ column Sum (bias gradients)", set: () => setFixes(4) },
+  { name: "+ SIMD kernel for every matMul (all fixes)", set: () => setFixes(5) },
 ];
 
 /** The first `n` of our newer wasm fixes on, the rest off. */
 function setFixes(n: number): void {
   const fixes: [() => void, () => void][] = [
     [installZeroCopy, uninstallZeroCopy],
-    [() => setSimdBatches(true), () => setSimdBatches(false)],
+    [() => undefined, () => undefined], // the SIMD batch matMul: set below
     [installFusedAdam, uninstallFusedAdam],
     [installColumnSum, uninstallColumnSum],
   ];
   fixes.forEach(([on, off], i) => (i < n ? on() : off()));
+  setSimdMatMul(n >= 5 ? "all" : n >= 2 ? "batches" : "off");
 }
 
 async function ablation(rounds: number, stepsPerRound: number): Promise<void> {

@@ -6,7 +6,9 @@
 // made explicit (wasm Transpose kernel), a batch that shares its right operand is folded into
 // rows of one product, and other batches run as batch-1 products when the matrices are big
 // enough for that to beat the loop (thresholds measured by scripts/bench/wasm-matmul.bench.ts).
-// Smaller batches (attention's [B*H, T, T] products) run on our own SIMD kernel instead of the loop.
+// By default every float32 product whose n is a multiple of 4 runs on our own SIMD kernel
+// instead (src/wasm/simd-kernels): attention's [B*H, T, T] batches 10x faster than the loop,
+// the dense layers' products as fast as XNNPACK or faster; the XNNPACK routes remain for the rest.
 import {
   BatchMatMul,
   _FusedMatMul,
@@ -149,25 +151,31 @@ export function matMulRoute(
 ): MatMulRoute {
   const d = matMulDims(aShape, bShape, transposeA, transposeB);
   if (d === null) return "original";
-  return routeOf(d, transposeA, transposeB, splitMinWork, settings.simdBatches);
+  return routeOf(d, transposeA, transposeB, splitMinWork, settings.simd);
 }
 
-/** `simd`: whether our batch kernel may take the call (plain BatchMatMul, kernel enabled). */
-function routeOf(d: MatMulDims, transposeA: boolean, transposeB: boolean, splitMinWork: number, simd: boolean): MatMulRoute {
-  if (d.batchA === 1 && d.batchB === 1 && !transposeA && !transposeB) return "original";
-  if (d.batchB === 1) return "rows";
+/**
+ * Which calls our SIMD kernel takes: "batches" only real batches (where tfjs would loop),
+ * "all" every product it fits. Fused matMuls (bias, activation) never go there.
+ */
+export type SimdMatMulMode = "off" | "batches" | "all";
+
+function routeOf(d: MatMulDims, transposeA: boolean, transposeB: boolean, splitMinWork: number, simd: SimdMatMulMode): MatMulRoute {
+  const ours = simd === "all" && simdFits(d);
+  if (d.batchA === 1 && d.batchB === 1 && !transposeA && !transposeB) return ours ? "simd" : "original";
+  if (d.batchB === 1) return ours ? "simd" : "rows";
   // Each operand broadcasting the other (e.g. [2, 1] with [1, 3]): the original kernel (like
   // tfjs-cpu) pairs batches by flat index modulo each batch size, which is not numpy's rule.
   if (util.sizeFromShape(d.outBatchDims) > Math.max(d.batchA, d.batchB)) return "split";
   // Our kernel beat both the loop and splitting at every size measured (16^3: 0.05 vs 0.57 ms
   // loop; 32x64x64 batch 32: 0.55 vs 1.3 ms split; scripts/bench/wasm-matmul.bench.ts).
-  if (simd && simdFits(d)) return "simd";
+  if (simd !== "off" && simdFits(d)) return "simd";
   return d.m * d.k * d.n >= splitMinWork ? "split" : "original";
 }
 
 /** Our SIMD kernel walks B and C by rows of 4-float vectors, and batches pairwise or broadcast from 1. */
 function simdFits(d: MatMulDims): boolean {
-  return d.n % 4 === 0 && (d.batchA === d.batchB || d.batchA === 1);
+  return d.n % 4 === 0 && (d.batchA === d.batchB || d.batchA === 1 || d.batchB === 1);
 }
 
 /** op(a) @ op(b) for a batch of small matrices on our SIMD kernel (route "simd"). */
@@ -212,7 +220,7 @@ function viaFastPath(
 ): TensorInfo | null {
   const d = matMulDims(a.shape, b.shape, transposeA, transposeB);
   if (d === null) return null; // let the original kernel report the error
-  const route = routeOf(d, transposeA, transposeB, splitMinWork, false);
+  const route = routeOf(d, transposeA, transposeB, splitMinWork, "off");
   if (route === "original") return null;
   const outShape = [...d.outBatchDims, d.m, d.n];
   const s = new Scratch(backend);
@@ -250,7 +258,9 @@ function viaFastPath(
   }
 }
 
-const settings = { splitMinWork: BATCH_SPLIT_MIN_WORK, simdBatches: true };
+// "all": our kernel matched or beat XNNPACK on every product of the tiny GPT (and it needs no
+// operator creation and weight packing per new weight tensor, which XNNPACK does every step).
+const settings: { splitMinWork: number; simd: SimdMatMulMode } = { splitMinWork: BATCH_SPLIT_MIN_WORK, simd: "all" };
 
 function fastBatchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: Backend; attrs: NamedAttrMap }): TensorInfo {
   const { inputs, backend, attrs } = args;
@@ -261,7 +271,7 @@ function fastBatchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }; backe
   const plain = { transposeA: false, transposeB: false };
   if (a.dtype === "float32" && b.dtype === "float32") {
     const d = matMulDims(a.shape, b.shape, transposeA, transposeB);
-    if (d !== null && routeOf(d, transposeA, transposeB, settings.splitMinWork, settings.simdBatches) === "simd") {
+    if (d !== null && routeOf(d, transposeA, transposeB, settings.splitMinWork, settings.simd) === "simd") {
       return simdBatchMatMul(backend, a, b, transposeA, transposeB, d);
     }
     const product: Product = (x, y) => original({ inputs: { a: x, b: y }, backend: backend as never, attrs: plain }) as TensorInfo;
@@ -358,7 +368,8 @@ export function withBatchSplitMinWork<T>(work: number, fn: () => T): T {
   }
 }
 
-/** Turn the SIMD batch kernel on or off (default on), for side-by-side benchmarks. */
-export function setSimdBatches(enabled: boolean): void {
-  settings.simdBatches = enabled;
+/** Which products our SIMD kernel takes (see SimdMatMulMode), for side-by-side benchmarks. */
+export function setSimdMatMul(mode: SimdMatMulMode): void {
+  if (!["off", "batches", "all"].includes(mode)) throw new RangeError(`mode must be "off", "batches" or "all"; got ${String(mode)}`);
+  settings.simd = mode;
 }

@@ -16,9 +16,9 @@ export {
   matMulRoute,
   withBatchSplitMinWork,
   BATCH_SPLIT_MIN_WORK,
-  setSimdBatches,
+  setSimdMatMul,
 } from "./fast-matmul";
-export type { MatMulRoute } from "./fast-matmul";
+export type { MatMulRoute, SimdMatMulMode } from "./fast-matmul";
 export { unsortedSegmentSumWasm } from "./unsorted-segment-sum";
 export { installZeroCopy, uninstallZeroCopy, zeroCopyInstalled } from "./zero-copy";
 export { installFusedAdam, uninstallFusedAdam, fusedAdamInstalled } from "./fused-adam";

@@ -41,43 +41,63 @@ function writeBatchMatMul(f: FunctionBuilder): void {
   const [a, b, c, batch, m, k, nBytes, n16Bytes, aRow, aCol, aBatch, bBatch] = f.params.map((_, i) => i);
   const bi = f.local("i32");
   const i = f.local("i32");
+  const evenRows = f.local("i32");
   const jb = f.local("i32");
   const p = f.local("i32");
   const aRowPtr = f.local("i32");
   const pa = f.local("i32");
   const pb = f.local("i32");
-  const acc = [f.local("v128"), f.local("v128"), f.local("v128"), f.local("v128")];
-  const s = f.local("v128");
+  const acc = Array.from({ length: 8 }, () => f.local("v128"));
+  const s = [f.local("v128"), f.local("v128")];
+  const bv = Array.from({ length: 4 }, () => f.local("v128"));
 
-  /** C[i, jb .. jb + 4*lanes) from `lanes` accumulators over the whole k. */
-  const block = (vectors: number) => {
-    for (let v = 0; v < vectors; v++) f.f32(0).f32x4("splat").set(acc[v]);
+  /**
+   * C[i .. i+rows, jb .. jb + 4*vectors) over the whole k: each B vector loaded once serves
+   * `rows` rows (two rows of four vectors: 8 accumulators, as many as x86 keeps in registers).
+   */
+  const block = (rows: number, vectors: number) => {
+    const accOf = (r: number, v: number) => acc[r * 4 + v];
+    for (let r = 0; r < rows; r++) for (let v = 0; v < vectors; v++) f.f32(0).f32x4("splat").set(accOf(r, v));
     f.get(aRowPtr).set(pa);
     f.get(b).get(jb).op("add").set(pb);
     f.i32(0).set(p);
     f.forLoop(p, k, 1, () => {
-      f.get(pa).f32Load().f32x4("splat").set(s);
-      for (let v = 0; v < vectors; v++) {
-        f.get(acc[v]).get(s).get(pb).v128Load(16 * v).f32x4("mul").f32x4("add").set(acc[v]);
+      f.get(pa).f32Load().f32x4("splat").set(s[0]);
+      if (rows === 2) f.get(pa).get(aRow).op("add").f32Load().f32x4("splat").set(s[1]);
+      for (let v = 0; v < vectors; v++) f.get(pb).v128Load(16 * v).set(bv[v]);
+      for (let r = 0; r < rows; r++) {
+        for (let v = 0; v < vectors; v++) f.get(accOf(r, v)).get(s[r]).get(bv[v]).f32x4("mul").f32x4("add").set(accOf(r, v));
       }
       f.inc(pa, { local: aCol });
       f.inc(pb, { local: nBytes });
     });
-    for (let v = 0; v < vectors; v++) f.get(c).get(jb).op("add").get(acc[v]).v128Store(16 * v);
+    for (let r = 0; r < rows; r++) {
+      for (let v = 0; v < vectors; v++) {
+        f.get(c).get(jb).op("add");
+        if (r === 1) f.get(nBytes).op("add");
+        f.get(accOf(r, v)).v128Store(16 * v);
+      }
+    }
+  };
+  /** Rows [i, i + rows) of C, every column; then advance A's row pointer and C past them. */
+  const rowsPass = (rows: number) => {
+    f.i32(0).set(jb);
+    f.forLoop(jb, n16Bytes, 64, () => block(rows, 4));
+    f.get(n16Bytes).set(jb);
+    f.forLoop(jb, nBytes, 16, () => block(rows, 1));
+    for (let r = 0; r < rows; r++) {
+      f.inc(aRowPtr, { local: aRow });
+      f.inc(c, { local: nBytes }); // c walks the output rows
+    }
   };
 
+  f.get(m).i32(-2).op("and").set(evenRows);
   f.i32(0).set(bi);
   f.forLoop(bi, batch, 1, () => {
     f.get(a).set(aRowPtr);
     f.i32(0).set(i);
-    f.forLoop(i, m, 1, () => {
-      f.i32(0).set(jb);
-      f.forLoop(jb, n16Bytes, 64, () => block(4));
-      f.get(n16Bytes).set(jb);
-      f.forLoop(jb, nBytes, 16, () => block(1));
-      f.inc(aRowPtr, { local: aRow });
-      f.inc(c, { local: nBytes }); // c walks the output rows
-    });
+    f.forLoop(i, evenRows, 2, () => rowsPass(2));
+    f.forLoop(i, m, 1, () => rowsPass(1)); // the last row when m is odd
     f.inc(a, { local: aBatch });
     f.inc(b, { local: bBatch });
   });

@@ -61,8 +61,8 @@ export class FunctionBuilder {
     return this.emit(0x43, ...bytes);
   }
   /** i32 binary/compare ops. */
-  op(kind: "add" | "sub" | "mul" | "lt_u" | "ge_u" | "eqz" | "ne"): this {
-    const codes = { add: 0x6a, sub: 0x6b, mul: 0x6c, lt_u: 0x49, ge_u: 0x4f, eqz: 0x45, ne: 0x47 };
+  op(kind: "add" | "sub" | "mul" | "and" | "lt_u" | "ge_u" | "eqz" | "ne"): this {
+    const codes = { add: 0x6a, sub: 0x6b, mul: 0x6c, and: 0x71, lt_u: 0x49, ge_u: 0x4f, eqz: 0x45, ne: 0x47 };
     return this.emit(codes[kind]);
   }
   /** local[i] += step (i32). */

@@ -13,3 +13,4 @@ export * from "./wasm/index";
 export * from "./train/index";
 export * from "./lr-finder/index";
 export * from "./sweep/index";
+export * from "./danfo";

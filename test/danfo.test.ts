@@ -7,10 +7,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs-core";
+import { spawnSync } from "child_process";
 import { ready } from "../src/backend";
+import { loadDanfo } from "../src/danfo";
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const dfd = require("danfojs-node");
+const dfd = loadDanfo();
+const root = path.resolve(__dirname, "..");
 
 test("danfojs-node uses the same tfjs engine and backend as the library", async () => {
   await ready();
@@ -19,6 +21,7 @@ test("danfojs-node uses the same tfjs engine and backend as the library", async 
   const danfoTf = require(danfoTfPath);
   assert.is(danfoTf.version_core, tf.version_core);
   assert.ok(danfoTf.engine() === tf.engine(), "danfojs loaded a second tfjs engine");
+  assert.ok(danfoTf === require("@tensorflow/tfjs-core"), "danfojs should get the library's own tfjs-core module, not the installed copy");
   assert.is(danfoTf.getBackend(), tf.getBackend());
 });
 
@@ -43,6 +46,13 @@ test("DataFrame round trip: records -> groupby/mean -> CSV -> read back", async 
   assert.is(byLr.get(0.1), 2.5);
   assert.is(byLr.get(0.01), 1.25);
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
+});
+
+test("loading danfojs prints nothing into a notebook (no second tfjs-core evaluated)", () => {
+  const code = `require("./src/backend").ready().then(() => { require("./src/danfo").loadDanfo(); console.log("loaded"); })`;
+  const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", code], { cwd: root, encoding: "utf8" });
+  assert.is(run.stdout.trim(), "loaded");
+  assert.is(run.stderr.trim(), "", "loading danfojs wrote to stderr");
 });
 
 test.run();

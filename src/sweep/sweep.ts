@@ -4,6 +4,7 @@
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs-core";
 import type { DataFrame } from "danfojs-node";
+import { loadDanfo } from "../danfo";
 import { ready } from "../backend";
 import { Config, Grid, canonicalJson, checkJson, expandGrid } from "./grid";
 import { RunCache, runKey } from "./cache";
@@ -102,9 +103,7 @@ export function sweepRecord(run: SweepRun): SweepRecord {
 
 /** The records as a danfojs-node DataFrame (danfojs loads on first use: it takes a second). */
 export function toDataFrame(records: SweepRecord[]): DataFrame {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const dfd = require("danfojs-node") as typeof import("danfojs-node");
-  return new dfd.DataFrame(records);
+  return new (loadDanfo().DataFrame)(records);
 }
 
 /**

@@ -132,6 +132,15 @@ test("the injected cell goes right after the parameters cell, replaces an earlie
   assert.match(none.warnings[0], /no cell tagged "parameters"/);
 });
 
+test("--inplace without -p values adds no cell and removes an earlier injected one", () => {
+  const nb = nbWith([{ source: "let lr = 1", tags: ["parameters"] }, { source: "// old", tags: ["injected-parameters"] }, { source: "use(lr)" }]);
+  const bare = injectParameters(nb, [], "full", { onlyWithValues: true });
+  assert.is(bare.injectedAt, -1);
+  assert.equal(bare.notebook.cells.map((c) => c.source), ["let lr = 1", "use(lr)"]);
+  const withValues = injectParameters(nb, [["lr", 2]], "full", { onlyWithValues: true });
+  assert.is(withValues.injectedAt, 1);
+});
+
 // ---- outputs
 test("stream text is merged and carriage-return progress collapsed; update_display_data replaces a display", () => {
   assert.is(collapseCarriageReturns("step 1\rstep 2\rdone\nnext\r\n"), "done\nnext\n");

@@ -120,7 +120,7 @@ export async function executeNotebook(file: string, opts: RunOptions, prestarted
     result.failures.push({ kind: "invalid-notebook", cell: null, reason: e instanceof NotebookFormatError ? e.message : String(e) });
     return finish();
   }
-  const injection = injectParameters(source, opts.params, opts.mode);
+  const injection = injectParameters(source, opts.params, opts.mode, { onlyWithValues: opts.inplace === true });
   result.warnings.push(...injection.warnings);
   for (const reason of injection.errors) result.failures.push({ kind: "parameters", cell: null, reason });
   if (result.failures.length) return finish();

@@ -61,13 +61,23 @@ export interface Injection {
 
 /**
  * Remove any earlier injected cell (from a run with --inplace) and insert a fresh one after the
- * first `parameters` cell, with the mode in a comment and the given values.
+ * first `parameters` cell, with the mode in a comment and the given values. With `onlyWithValues`
+ * (used for --inplace) no cell is added when there are no values: a notebook committed with its
+ * outputs should not carry a comment-only cell that a learner has to wonder about.
  */
-export function injectParameters(nb: Notebook, params: [string, ParamValue][], mode: string): Injection {
+export function injectParameters(
+  nb: Notebook,
+  params: [string, ParamValue][],
+  mode: string,
+  options: { onlyWithValues?: boolean } = {},
+): Injection {
   const cells = nb.cells.filter((c) => !hasTag(c, TAG.injected));
   const at = cells.findIndex((c) => c.cell_type === "code" && hasTag(c, TAG.parameters));
   const errors: string[] = [];
   const warnings: string[] = [];
+  if (at >= 0 && options.onlyWithValues && params.length === 0) {
+    return { notebook: { ...nb, cells }, injectedAt: -1, errors, warnings };
+  }
   if (at < 0) {
     if (params.length) warnings.push(`no cell tagged "${TAG.parameters}": ignored -p ${params.map(([n]) => n).join(", ")}`);
     return { notebook: { ...nb, cells }, injectedAt: -1, errors, warnings };

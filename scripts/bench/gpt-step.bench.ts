@@ -17,10 +17,12 @@ import { adamw } from "../../src/optimizers/index";
 import {
   installColumnSum,
   installFusedAdam,
+  installGatherRows,
   installZeroCopy,
   setSimdMatMul,
   uninstallColumnSum,
   uninstallFusedAdam,
+  uninstallGatherRows,
   uninstallZeroCopy,
 } from "../../src/wasm/index";
 
@@ -98,26 +100,27 @@ async function measure(backend: BackendName | "default", steps: number, warmup: 
  * every variant for a few steps in turn, in one process, so load from other processes hits all
  * alike; the median step of each variant is reported.
  */
-const VARIANTS: { name: string; set: () => void }[] = [
-  { name: "before: tfjs kernels + gather/matMul-transpose fixes", set: () => setFixes(0) },
-  { name: "+ zero-copy Identity/Cast", set: () => setFixes(1) },
-  { name: "+ SIMD batch matMul (attention)", set: () => setFixes(2) },
-  { name: "+ fused AdamW update", set: () => setFixes(3) },
-  { name: "+ column Sum (bias gradients)", set: () => setFixes(4) },
-  { name: "+ SIMD kernel for every matMul (all fixes)", set: () => setFixes(5) },
+/** Our newer wasm fixes, in the order the side-by-side table switches them on. */
+const FIXES: { name: string; on: () => void; off: () => void }[] = [
+  { name: "zero-copy Identity/Cast", on: installZeroCopy, off: uninstallZeroCopy },
+  { name: "SIMD batch matMul (attention)", on: () => setSimdMatMul("batches"), off: () => setSimdMatMul("off") },
+  { name: "fused AdamW update", on: installFusedAdam, off: uninstallFusedAdam },
+  { name: "column Sum (bias gradients)", on: installColumnSum, off: uninstallColumnSum },
+  { name: "SIMD kernel for every matMul", on: () => setSimdMatMul("all"), off: () => undefined },
+  { name: "gather by row copies (embedding)", on: installGatherRows, off: uninstallGatherRows },
 ];
 
-/** The first `n` of our newer wasm fixes on, the rest off. */
-function setFixes(n: number): void {
-  const fixes: [() => void, () => void][] = [
-    [installZeroCopy, uninstallZeroCopy],
-    [() => undefined, () => undefined], // the SIMD batch matMul: set below
-    [installFusedAdam, uninstallFusedAdam],
-    [installColumnSum, uninstallColumnSum],
-  ];
-  fixes.forEach(([on, off], i) => (i < n ? on() : off()));
-  setSimdMatMul(n >= 5 ? "all" : n >= 2 ? "batches" : "off");
-}
+/** Variant n: the first n fixes on, the rest off (turned off last to first, so "all" undoes "batches"). */
+const VARIANTS: { name: string; set: () => void }[] = [
+  { name: "before: tfjs kernels + gather/matMul-transpose fixes", n: 0 },
+  ...FIXES.map((f, i) => ({ name: `+ ${f.name}`, n: i + 1 })),
+].map(({ name, n }) => ({
+  name,
+  set: () => {
+    for (let i = FIXES.length - 1; i >= n; i--) FIXES[i].off();
+    for (let i = 0; i < n; i++) FIXES[i].on();
+  },
+}));
 
 async function ablation(rounds: number, stepsPerRound: number): Promise<void> {
   await ready({ backend: "wasm" });

@@ -8,6 +8,7 @@ import { unsortedSegmentSumWasmConfig } from "./unsorted-segment-sum";
 import { installZeroCopy } from "./zero-copy";
 import { installFusedAdam } from "./fused-adam";
 import { installColumnSum } from "./column-sum";
+import { installGatherRows } from "./gather-rows";
 
 export {
   installFastMatMul,
@@ -23,6 +24,7 @@ export { unsortedSegmentSumWasm } from "./unsorted-segment-sum";
 export { installZeroCopy, uninstallZeroCopy, zeroCopyInstalled } from "./zero-copy";
 export { installFusedAdam, uninstallFusedAdam, fusedAdamInstalled } from "./fused-adam";
 export { installColumnSum, uninstallColumnSum, columnSumInstalled } from "./column-sum";
+export { installGatherRows, uninstallGatherRows, gatherRowsInstalled } from "./gather-rows";
 export { FUSED_ADAM } from "./fused-adam-contract";
 export type { FusedAdamAttrs } from "./fused-adam-contract";
 
@@ -37,6 +39,7 @@ export const WASM_FIX_FAST_MATMUL = "wasm matMul with transposes/batches on XNNP
 export const WASM_FIX_ZERO_COPY = "wasm Identity/Cast without copies";
 export const WASM_FIX_FUSED_ADAM = "wasm fused Adam/AdamW update (one kernel per parameter)";
 export const WASM_FIX_COLUMN_SUM = "wasm sum over leading axes without a transpose";
+export const WASM_FIX_GATHER_ROWS = "wasm gather of rows by direct copies";
 
 /** What ready() applies when it activates wasm; each `apply` is idempotent. */
 export const WASM_FIXES: readonly BackendFix[] = [
@@ -45,4 +48,5 @@ export const WASM_FIXES: readonly BackendFix[] = [
   { backend: "wasm", description: WASM_FIX_ZERO_COPY, apply: installZeroCopy },
   { backend: "wasm", description: WASM_FIX_FUSED_ADAM, apply: installFusedAdam },
   { backend: "wasm", description: WASM_FIX_COLUMN_SUM, apply: installColumnSum },
+  { backend: "wasm", description: WASM_FIX_GATHER_ROWS, apply: installGatherRows },
 ];

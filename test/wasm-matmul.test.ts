@@ -98,9 +98,9 @@ const FLAGS: [boolean, boolean][] = [
 const CASES: [number[], number[], number, number, number][] = [
   [[], [], 9, 7, 5], // single matrix
   [[], [], 64, 48, 40],
-  [[4], [4], 8, 6, 5], // small batch, n not a multiple of 4: the original loop
-  [[3], [3], 24, 20, 30], // big enough to split (n not a multiple of 4)
-  [[4], [4], 8, 6, 12], // our SIMD batch kernel
+  [[4], [4], 8, 6, 5], // small batch: the original loop
+  [[3], [3], 24, 20, 30], // big enough to split
+  [[4], [4], 8, 6, 12],
   [[5], [], 6, 7, 3], // shared right operand: rows
   [[2, 3], [1], 5, 4, 6], // rows, rank 4 x rank 3
   [[], [3], 20, 30, 18], // shared left operand, batched right: split
@@ -136,32 +136,33 @@ test("ready() installed the fast kernels; installing is idempotent and reversibl
 });
 
 test("routes: transposes and shared right operands leave the loop, batches go to SIMD or split", () => {
-  // by default every product with n % 4 == 0 runs on our SIMD kernel
+  // by default every plain product runs on our SIMD kernel
   assert.is(matMulRoute([512, 64], [64, 64], false, false), "simd");
   assert.is(matMulRoute([512, 64], [512, 256], true, false), "simd");
-  assert.is(matMulRoute([512, 64], [64, 27], false, false), "original");
-  assert.is(matMulRoute([512, 64], [27, 64], false, true), "rows");
-  setSimdMatMul("batches"); // XNNPACK for the rest
+  assert.is(matMulRoute([512, 64], [64, 27], false, false), "simd");
+  assert.is(matMulRoute([2, 1, 4, 3], [1, 3, 3, 2], false, false), "split"); // two-way broadcast
+  setSimdMatMul("batches"); // XNNPACK for single and shared-weight products
   assert.is(matMulRoute([512, 64], [64, 64], false, false), "original");
+  assert.is(matMulRoute([512, 64], [27, 64], false, true), "rows");
   assert.is(matMulRoute([512, 64], [64, 64], false, true), "rows");
   assert.is(matMulRoute([512, 64], [512, 256], true, false), "rows");
   assert.is(matMulRoute([32, 16, 64], [64, 64], false, false), "rows");
   assert.is(matMulRoute([128, 16, 16], [128, 16, 16], false, true), "simd");
   assert.is(matMulRoute([8, 32, 32], [8, 32, 32], true, true), "simd");
-  assert.is(matMulRoute([128, 16, 16], [128, 16, 14], false, false), "original"); // n % 4 != 0, 16*16*14 < threshold
-  assert.is(matMulRoute([8, 30, 32], [8, 30, 30], true, true), "split"); // n % 4 != 0
-  assert.ok(16 * 16 * 14 < BATCH_SPLIT_MIN_WORK && 30 * 30 * 30 >= BATCH_SPLIT_MIN_WORK);
-  assert.is(matMulRoute([8, 32, 30], [8, 30, 30], false, false, Infinity), "original");
+  assert.is(matMulRoute([128, 16, 16], [128, 16, 14], false, false), "simd");
+  setSimdMatMul("off"); // tfjs's loop, XNNPACK splits
+  assert.is(matMulRoute([128, 16, 16], [128, 16, 16], false, true), "original"); // 16^3 < threshold
+  assert.is(matMulRoute([8, 32, 32], [8, 32, 32], true, true), "split");
+  assert.ok(16 ** 3 < BATCH_SPLIT_MIN_WORK && 32 ** 3 >= BATCH_SPLIT_MIN_WORK);
+  assert.is(matMulRoute([8, 32, 32], [8, 32, 32], false, false, Infinity), "original");
   assert.is(matMulRoute([2, 1, 4, 3], [1, 3, 3, 2], false, false), "split"); // two-way broadcast
-  setSimdMatMul("off");
-  assert.is(matMulRoute([128, 16, 16], [128, 16, 16], false, true), "original");
   setSimdMatMul("all");
   assert.throws(() => setSimdMatMul("fast" as never), RangeError);
 });
 
-// Value and gradient tests run with our kernel taking only batches (XNNPACK routes for the rest)
-// and taking every product it fits (the default).
-const MODES: SimdMatMulMode[] = ["batches", "all"];
+// Value and gradient tests run without our kernel (tfjs's loop and the XNNPACK routes) and with
+// it taking every product it fits (the default).
+const MODES: SimdMatMulMode[] = ["off", "all"];
 
 test("matMul values match cpu: every transpose flag, batch and broadcast pattern", async () => {
   for (const mode of MODES) for (const [aBatch, bBatch, m, k, n] of CASES) {
@@ -276,7 +277,7 @@ test("the fast kernels free every temporary (no tensor data left behind)", async
   const backend = tf.backend();
   const before = backend.numDataIds();
   const tensorsBefore = tf.memory().numTensors;
-  setSimdMatMul("batches"); // the XNNPACK routes make the temporaries
+  setSimdMatMul("off"); // the XNNPACK routes make the temporaries
   for (const [ta, tb] of FLAGS) {
     // tidy frees the tensors made here; data a kernel leaked would not be a tensor, so it stays counted
     tf.tidy(() => {

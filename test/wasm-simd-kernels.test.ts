@@ -1,7 +1,7 @@
 // Our SIMD batch matMul kernel (route "simd" of src/wasm/fast-matmul), the column Sum kernel
 // (src/wasm/column-sum) and the zero-copy Identity/Cast kernels (src/wasm/zero-copy) against
 // tfjs's cpu backend: values and gradients on seeded random inputs, every transpose flag,
-// 16-column blocks with 4-column remainders, a broadcast left operand; the column sum also
+// 16-column blocks with 4-column and scalar remainders, odd row counts, a broadcast left operand; the column sum also
 // bit for bit against the original wasm kernel; views share data without leaking it.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -70,6 +70,9 @@ const SIMD_CASES: [number[], number[], number, number, number][] = [
   [[], [5], 4, 6, 8], // left operand broadcast over the batch
   [[1], [4], 7, 5, 12],
   [[4], [4], 1, 1, 4], // degenerate sizes
+  [[], [], 33, 64, 27], // the vocabulary head: 16-column block, 2 vectors, 3 scalar columns
+  [[2], [2], 5, 3, 2], // scalar columns only
+  [[], [], 7, 9, 1],
 ];
 
 test.before(async () => {

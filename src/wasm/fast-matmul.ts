@@ -6,7 +6,7 @@
 // made explicit (wasm Transpose kernel), a batch that shares its right operand is folded into
 // rows of one product, and other batches run as batch-1 products when the matrices are big
 // enough for that to beat the loop (thresholds measured by scripts/bench/wasm-matmul.bench.ts).
-// By default every float32 product whose n is a multiple of 4 runs on our own SIMD kernel
+// By default every plain float32 product (no bias or activation) runs on our own SIMD kernel
 // instead (src/wasm/simd-kernels): attention's [B*H, T, T] batches 10x faster than the loop,
 // the dense layers' products as fast as XNNPACK or faster; the XNNPACK routes remain for the rest.
 import {
@@ -136,7 +136,7 @@ type Product = (a: TensorInfo, b: TensorInfo) => TensorInfo;
  * How a matMul runs: "original" as tfjs would (already fast, or a batch none of ours handles);
  * "rows" as one [batchA*m, k] @ [k, n] product (B shared by every batch); "split" as one
  * product per output matrix (also for two-way batch broadcasts, which the original gets wrong);
- * "simd" on our SIMD batch kernel (real batches, n a multiple of 4, plain BatchMatMul only).
+ * "simd" on our SIMD kernel (plain BatchMatMul only; see SimdMatMulMode).
  * "rows" and "split" make transposes explicit first.
  */
 export type MatMulRoute = "original" | "rows" | "split" | "simd";
@@ -167,15 +167,15 @@ function routeOf(d: MatMulDims, transposeA: boolean, transposeB: boolean, splitM
   // Each operand broadcasting the other (e.g. [2, 1] with [1, 3]): the original kernel (like
   // tfjs-cpu) pairs batches by flat index modulo each batch size, which is not numpy's rule.
   if (util.sizeFromShape(d.outBatchDims) > Math.max(d.batchA, d.batchB)) return "split";
-  // Our kernel beat both the loop and splitting at every size measured (16^3: 0.05 vs 0.57 ms
-  // loop; 32x64x64 batch 32: 0.55 vs 1.3 ms split; scripts/bench/wasm-matmul.bench.ts).
+  // Our kernel beat both the loop and splitting at every size measured here (batch 128 of 16^3:
+  // 0.05 vs 0.57 ms loop; batch 32 of 64x64x64: 0.55 vs 1.3 ms split).
   if (simd !== "off" && simdFits(d)) return "simd";
   return d.m * d.k * d.n >= splitMinWork ? "split" : "original";
 }
 
-/** Our SIMD kernel walks B and C by rows of 4-float vectors, and batches pairwise or broadcast from 1. */
+/** Our kernel pairs batches one to one, or broadcasts an operand with batch 1 (stride 0). */
 function simdFits(d: MatMulDims): boolean {
-  return d.n % 4 === 0 && (d.batchA === d.batchB || d.batchA === 1 || d.batchB === 1);
+  return d.batchA === d.batchB || d.batchA === 1 || d.batchB === 1;
 }
 
 /** op(a) @ op(b) for a batch of small matrices on our SIMD kernel (route "simd"). */
@@ -195,7 +195,7 @@ function simdBatchMatMul(backend: Backend, a: TensorInfo, b: TensorInfo, transpo
     }
     const [aRow, aCol] = transposeA ? [4, m * 4] : [k * 4, 4];
     kernels.batchMatMul(
-      backend.getMemoryOffset(a.dataId), bPtr, backend.getMemoryOffset(out.dataId), batch, m, k, n * 4, Math.floor(n / 16) * 64,
+      backend.getMemoryOffset(a.dataId), bPtr, backend.getMemoryOffset(out.dataId), batch, m, k, n * 4, Math.floor(n / 16) * 64, Math.floor(n / 4) * 16,
       aRow, aCol, d.batchA === 1 ? 0 : m * k * 4, d.batchB === 1 ? 0 : k * n * 4,
     );
   } finally {

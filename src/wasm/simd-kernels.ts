@@ -7,12 +7,13 @@ import { WasmBackendData, WasmMemory } from "./backend-data";
 export interface SimdKernels {
   /**
    * C[b] = A[b] @ B[b] for `batch` matrices: A [m, k] read through strides (so a transposed A
-   * costs nothing), B [k, n] with contiguous rows of nBytes (n a multiple of 4), C [m, n]
-   * contiguous. n16Bytes = the part of a row done in 16-column blocks (floor(n / 16) * 64).
+   * costs nothing), B [k, n] with contiguous rows of nBytes, C [m, n] contiguous. Of each row,
+   * n16Bytes (floor(n / 16) * 64) are done in 16-column blocks, up to nVecBytes (floor(n / 4) * 16)
+   * in 4-column vectors, the rest one column at a time.
    * Each C entry is accumulated in float32 over p = 0..k-1, in order.
    */
   batchMatMul(
-    a: number, b: number, c: number, batch: number, m: number, k: number, nBytes: number, n16Bytes: number,
+    a: number, b: number, c: number, batch: number, m: number, k: number, nBytes: number, n16Bytes: number, nVecBytes: number,
     aRow: number, aCol: number, aBatch: number, bBatch: number,
   ): void;
   /** dst[b] = src[b]^T for `batch` [rows, cols] matrices (rowsBytes = rows * 4). */
@@ -38,7 +39,7 @@ export interface SimdKernels {
 }
 
 function writeBatchMatMul(f: FunctionBuilder): void {
-  const [a, b, c, batch, m, k, nBytes, n16Bytes, aRow, aCol, aBatch, bBatch] = f.params.map((_, i) => i);
+  const [a, b, c, batch, m, k, nBytes, n16Bytes, nVecBytes, aRow, aCol, aBatch, bBatch] = f.params.map((_, i) => i);
   const bi = f.local("i32");
   const i = f.local("i32");
   const evenRows = f.local("i32");
@@ -50,6 +51,8 @@ function writeBatchMatMul(f: FunctionBuilder): void {
   const acc = Array.from({ length: 8 }, () => f.local("v128"));
   const s = [f.local("v128"), f.local("v128")];
   const bv = Array.from({ length: 4 }, () => f.local("v128"));
+  const sc = [f.local("f32"), f.local("f32")];
+  const bs = f.local("f32");
 
   /**
    * C[i .. i+rows, jb .. jb + 4*vectors) over the whole k: each B vector loaded once serves
@@ -79,12 +82,33 @@ function writeBatchMatMul(f: FunctionBuilder): void {
       }
     }
   };
+  /** C[i .. i+rows, jb]: one column past the last whole vector, with scalar float32 products. */
+  const scalarColumn = (rows: number) => {
+    for (let r = 0; r < rows; r++) f.f32(0).set(sc[r]);
+    f.get(aRowPtr).set(pa);
+    f.get(b).get(jb).op("add").set(pb);
+    f.i32(0).set(p);
+    f.forLoop(p, k, 1, () => {
+      f.get(pb).f32Load().set(bs);
+      f.get(sc[0]).get(pa).f32Load().get(bs).f32Op("mul").f32Op("add").set(sc[0]);
+      if (rows === 2) f.get(sc[1]).get(pa).get(aRow).op("add").f32Load().get(bs).f32Op("mul").f32Op("add").set(sc[1]);
+      f.inc(pa, { local: aCol });
+      f.inc(pb, { local: nBytes });
+    });
+    for (let r = 0; r < rows; r++) {
+      f.get(c).get(jb).op("add");
+      if (r === 1) f.get(nBytes).op("add");
+      f.get(sc[r]).f32Store();
+    }
+  };
   /** Rows [i, i + rows) of C, every column; then advance A's row pointer and C past them. */
   const rowsPass = (rows: number) => {
     f.i32(0).set(jb);
     f.forLoop(jb, n16Bytes, 64, () => block(rows, 4));
     f.get(n16Bytes).set(jb);
-    f.forLoop(jb, nBytes, 16, () => block(rows, 1));
+    f.forLoop(jb, nVecBytes, 16, () => block(rows, 1));
+    f.get(nVecBytes).set(jb);
+    f.forLoop(jb, nBytes, 4, () => scalarColumn(rows));
     for (let r = 0; r < rows; r++) {
       f.inc(aRowPtr, { local: aRow });
       f.inc(c, { local: nBytes }); // c walks the output rows
@@ -186,7 +210,7 @@ function writeColumnSum(f: FunctionBuilder): void {
 
 function build(): Uint8Array {
   const mod = new ModuleBuilder();
-  mod.function("batchMatMul", Array(12).fill("i32"), writeBatchMatMul);
+  mod.function("batchMatMul", Array(13).fill("i32"), writeBatchMatMul);
   mod.function("transpose", Array(6).fill("i32"), writeTranspose);
   mod.function("adam", [...Array(12).fill("i32"), ...Array(8).fill("f32")], writeAdam);
   mod.function("columnSum", Array(6).fill("i32"), writeColumnSum);

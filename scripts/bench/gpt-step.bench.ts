@@ -18,11 +18,13 @@ import {
   installColumnSum,
   installFusedAdam,
   installGatherRows,
+  installLayerNorm,
   installZeroCopy,
   setSimdMatMul,
   uninstallColumnSum,
   uninstallFusedAdam,
   uninstallGatherRows,
+  uninstallLayerNorm,
   uninstallZeroCopy,
 } from "../../src/wasm/index";
 
@@ -108,6 +110,7 @@ const FIXES: { name: string; on: () => void; off: () => void }[] = [
   { name: "column Sum (bias gradients)", on: installColumnSum, off: uninstallColumnSum },
   { name: "SIMD kernel for every matMul", on: () => setSimdMatMul("all"), off: () => undefined },
   { name: "gather by row copies (embedding)", on: installGatherRows, off: uninstallGatherRows },
+  { name: "fused layer norm (forward + gradient kernels)", on: installLayerNorm, off: uninstallLayerNorm },
 ];
 
 /** Variant n: the first n fixes on, the rest off (turned off last to first, so "all" undoes "batches"). */

@@ -8,6 +8,7 @@ import { Rng, createRng } from "../random";
 import type { TextDataset } from "../data/text-dataset";
 import { checkPositiveInteger } from "../data/types";
 import { LanguageModel, ParamStore, crossEntropy, generateText, meanLoss, need } from "./model";
+import { FUSED_LAYER_NORM, FUSED_LAYER_NORM_GRAD } from "../wasm/layer-norm-contract";
 
 export interface GptOptions {
   data: TextDataset;
@@ -45,13 +46,32 @@ export function gelu(x: tf.Tensor): tf.Tensor {
   return tf.mul(x, tf.sigmoid(tf.mul(2 * GELU_C, tf.add(x, tf.mul(0.044715, cube)))));
 }
 
-/** LayerNorm over the last axis, eps 1e-5 (PyTorch's default). */
+const LN_EPS = 1e-5;
+
+/**
+ * LayerNorm over the last axis, eps 1e-5 (PyTorch's default). Where the backend has fused
+ * layer-norm kernels (wasm: src/wasm/layer-norm) they compute the same function and its
+ * gradient in two kernel calls instead of about forty.
+ */
 export function layerNorm(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor): tf.Tensor {
+  if (x.dtype === "float32" && tf.getKernel(FUSED_LAYER_NORM, tf.getBackend()) !== undefined) return fusedLayerNorm(x, gain, bias);
   const mean = tf.mean(x, -1, true);
   const centred = tf.sub(x, mean);
   const variance = tf.mean(tf.square(centred), -1, true);
-  return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, 1e-5))), gain), bias);
+  return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, LN_EPS))), gain), bias);
 }
+
+const fusedLayerNorm = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, gain, bias] = args as tf.Tensor[];
+  const save = args[3] as tf.GradSaveFunc;
+  const [y, mean, rstd] = tf.engine().runKernel(FUSED_LAYER_NORM, { x, gain, bias }, { eps: LN_EPS }) as tf.Tensor[];
+  save([x, gain, mean, rstd]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, [sx, sg, sm, sr]: tf.Tensor[]) =>
+      tf.engine().runKernel(FUSED_LAYER_NORM_GRAD, { dy, x: sx, gain: sg, mean: sm, rstd: sr }, {}) as tf.Tensor[],
+  };
+}) as (x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor) => tf.Tensor;
 
 interface Block {
   ln1: [tf.Variable, tf.Variable];

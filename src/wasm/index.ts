@@ -9,6 +9,7 @@ import { installZeroCopy } from "./zero-copy";
 import { installFusedAdam } from "./fused-adam";
 import { installColumnSum } from "./column-sum";
 import { installGatherRows } from "./gather-rows";
+import { installLayerNorm } from "./layer-norm";
 
 export {
   installFastMatMul,
@@ -25,6 +26,8 @@ export { installZeroCopy, uninstallZeroCopy, zeroCopyInstalled } from "./zero-co
 export { installFusedAdam, uninstallFusedAdam, fusedAdamInstalled } from "./fused-adam";
 export { installColumnSum, uninstallColumnSum, columnSumInstalled } from "./column-sum";
 export { installGatherRows, uninstallGatherRows, gatherRowsInstalled } from "./gather-rows";
+export { installLayerNorm, uninstallLayerNorm, layerNormInstalled } from "./layer-norm";
+export { FUSED_LAYER_NORM, FUSED_LAYER_NORM_GRAD } from "./layer-norm-contract";
 export { FUSED_ADAM } from "./fused-adam-contract";
 export type { FusedAdamAttrs } from "./fused-adam-contract";
 
@@ -40,6 +43,7 @@ export const WASM_FIX_ZERO_COPY = "wasm Identity/Cast without copies";
 export const WASM_FIX_FUSED_ADAM = "wasm fused Adam/AdamW update (one kernel per parameter)";
 export const WASM_FIX_COLUMN_SUM = "wasm sum over leading axes without a transpose";
 export const WASM_FIX_GATHER_ROWS = "wasm gather of rows by direct copies";
+export const WASM_FIX_LAYER_NORM = "wasm fused layer norm (forward and gradient kernels)";
 
 /** What ready() applies when it activates wasm; each `apply` is idempotent. */
 export const WASM_FIXES: readonly BackendFix[] = [
@@ -49,4 +53,5 @@ export const WASM_FIXES: readonly BackendFix[] = [
   { backend: "wasm", description: WASM_FIX_FUSED_ADAM, apply: installFusedAdam },
   { backend: "wasm", description: WASM_FIX_COLUMN_SUM, apply: installColumnSum },
   { backend: "wasm", description: WASM_FIX_GATHER_ROWS, apply: installGatherRows },
+  { backend: "wasm", description: WASM_FIX_LAYER_NORM, apply: installLayerNorm },
 ];

@@ -1,12 +1,14 @@
 // Layer norm as two kernels on wasm (forward; backward to dx, dgain, dbias) instead of about
 // nine tfjs ops forward and thirty backward, each a kernel call over small [rows, C] tensors:
 // 1.5 ms for one forward+backward of [512, 64] here, five of them per tiny-GPT step.
-// Rows are normalised in double precision and stored as float32 (tfjs's ops round every step).
+// With C a multiple of 4 a SIMD kernel (src/wasm/simd-kernels) computes in float32, as tfjs's
+// ops do; other widths take a JS loop in double precision.
 //   y = (x - mean) * rstd * gain + bias,  rstd = 1 / sqrt(mean((x - mean)^2) + eps)
 //   dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)),  dxhat = dy * gain
 import { KernelConfig, KernelFunc, TensorInfo, getKernel, registerKernel, unregisterKernel, util } from "@tensorflow/tfjs-core";
 import { WasmBackendData } from "./backend-data";
 import { FUSED_LAYER_NORM, FUSED_LAYER_NORM_GRAD } from "./layer-norm-contract";
+import { simdKernels } from "./simd-kernels";
 
 function checkFloat(name: string, list: TensorInfo[]): void {
   for (const t of list) if (t.dtype !== "float32") throw new RangeError(`${name}: inputs must be float32; got ${t.dtype}`);
@@ -27,6 +29,11 @@ function layerNormForward(args: { inputs: { x: TensorInfo; gain: TensorInfo; bia
   if (!(attrs.eps >= 0)) throw new RangeError(`${FUSED_LAYER_NORM}: eps must be >= 0; got ${attrs.eps}`);
   const { rows, C } = sizes(FUSED_LAYER_NORM, x, gain, bias);
   const outs = [backend.makeOutput(x.shape, "float32"), backend.makeOutput([rows], "float32"), backend.makeOutput([rows], "float32")];
+  if (C % 4 === 0) {
+    const ptr = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
+    simdKernels(backend).layerNorm(ptr(x), ptr(gain), ptr(bias), ptr(outs[0]), ptr(outs[1]), ptr(outs[2]), rows, C * 4, C, attrs.eps);
+    return outs;
+  }
   const [xs, g, b] = [x, gain, bias].map((t) => backend.typedArrayFromHeap(t));
   const [y, means, rstds] = outs.map((t) => backend.typedArrayFromHeap(t));
   for (let r = 0; r < rows; r++) {
@@ -59,6 +66,11 @@ function layerNormBackward(args: {
     throw new RangeError(`${FUSED_LAYER_NORM_GRAD}: dy must have x's shape [${x.shape}] and mean, rstd ${rows} entries`);
   }
   const outs = [backend.makeOutput(x.shape, "float32"), backend.makeOutput([C], "float32"), backend.makeOutput([C], "float32")];
+  if (C % 4 === 0) {
+    const ptr = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
+    simdKernels(backend).layerNormGrad(ptr(dy), ptr(x), ptr(gain), ptr(mean), ptr(rstd), ptr(outs[0]), ptr(outs[1]), ptr(outs[2]), rows, C * 4, C);
+    return outs;
+  }
   const [d, xs, g, means, rstds] = [dy, x, gain, mean, rstd].map((t) => backend.typedArrayFromHeap(t));
   const [dx, dg, db] = outs.map((t) => backend.typedArrayFromHeap(t));
   const gainSums = new Float64Array(C);

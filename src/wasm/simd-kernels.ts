@@ -31,6 +31,15 @@ export interface SimdKernels {
    * first colsVecBytes of each row (cols16Bytes of them in 16-column blocks); rowBytes = cols * 4.
    */
   columnSum(x: number, out: number, rows: number, rowBytes: number, cols16Bytes: number, colsVecBytes: number): void;
+  /**
+   * Layer norm of `rows` rows of cBytes (C floats, C a multiple of 4): y = (x - mean) * rstd *
+   * gain + bias, with the row's mean and rstd = 1 / sqrt(var + eps) stored; cf = C as a float.
+   */
+  layerNorm(x: number, gain: number, bias: number, y: number, means: number, rstds: number, rows: number, cBytes: number, cf: number, eps: number): void;
+  /** Its gradient: dx per row, dgain and dbias summed over rows (float32, row order). */
+  layerNormGrad(
+    dy: number, x: number, gain: number, means: number, rstds: number, dx: number, dgain: number, dbias: number, rows: number, cBytes: number, cf: number,
+  ): void;
   adam(
     p: number, g: number, m: number, v: number, vMax: number, pOut: number, mOut: number, vOut: number, vMaxOut: number,
     bytes: number, decayMode: number, amsgrad: number,
@@ -208,12 +217,109 @@ function writeColumnSum(f: FunctionBuilder): void {
   f.forLoop(jb, colsVecBytes, 16, () => block(1));
 }
 
+function writeLayerNorm(f: FunctionBuilder): void {
+  const [x, gain, bias, y, means, rstds, rows, cBytes, cf, eps] = f.params.map((_, i) => i);
+  const r = f.local("i32");
+  const cb = f.local("i32");
+  const acc = f.local("v128");
+  const lanes = f.local("v128");
+  const centred = f.local("v128");
+  const meanV = f.local("v128");
+  const rstdV = f.local("v128");
+  const mean = f.local("f32");
+  const rstd = f.local("f32");
+  const at = (base: number) => f.get(base).get(cb).op("add");
+  const overRow = (body: () => void) => {
+    f.i32(0).set(cb);
+    f.forLoop(cb, cBytes, 16, body);
+  };
+  f.i32(0).set(r);
+  f.forLoop(r, rows, 1, () => {
+    f.f32(0).f32x4("splat").set(acc);
+    overRow(() => at(x).v128Load().get(acc).f32x4("add").set(acc));
+    f.get(acc).f32x4Sum(lanes).get(cf).f32Op("div").set(mean);
+    f.get(mean).f32x4("splat").set(meanV);
+    f.f32(0).f32x4("splat").set(acc);
+    overRow(() => {
+      at(x).v128Load().get(meanV).f32x4("sub").set(centred);
+      f.get(acc).get(centred).get(centred).f32x4("mul").f32x4("add").set(acc);
+    });
+    f.f32(1).get(acc).f32x4Sum(lanes).get(cf).f32Op("div").get(eps).f32Op("add").f32Op("sqrt").f32Op("div").set(rstd);
+    f.get(rstd).f32x4("splat").set(rstdV);
+    overRow(() => {
+      at(y);
+      at(x).v128Load().get(meanV).f32x4("sub").get(rstdV).f32x4("mul");
+      at(gain).v128Load().f32x4("mul");
+      at(bias).v128Load().f32x4("add").v128Store();
+    });
+    f.get(means).get(mean).f32Store();
+    f.get(rstds).get(rstd).f32Store();
+    f.inc(means, 4);
+    f.inc(rstds, 4);
+    f.inc(x, { local: cBytes });
+    f.inc(y, { local: cBytes });
+  });
+}
+
+function writeLayerNormGrad(f: FunctionBuilder): void {
+  const [dy, x, gain, means, rstds, dx, dgain, dbias, rows, cBytes, cf] = f.params.map((_, i) => i);
+  const r = f.local("i32");
+  const cb = f.local("i32");
+  const [meanV, rstdV, xhat, dyv, dxhat, a1, a2, lanes, m1, m2] = Array.from({ length: 10 }, () => f.local("v128"));
+  const at = (base: number) => f.get(base).get(cb).op("add");
+  const overRow = (body: () => void) => {
+    f.i32(0).set(cb);
+    f.forLoop(cb, cBytes, 16, body);
+  };
+  overRow(() => {
+    at(dgain).f32(0).f32x4("splat").v128Store();
+    at(dbias).f32(0).f32x4("splat").v128Store();
+  });
+  /** xhat, dy and dxhat = dy * gain of the current 4 columns. */
+  const loadColumns = () => {
+    at(x).v128Load().get(meanV).f32x4("sub").get(rstdV).f32x4("mul").set(xhat);
+    at(dy).v128Load().set(dyv);
+    f.get(dyv);
+    at(gain).v128Load().f32x4("mul").set(dxhat);
+  };
+  f.i32(0).set(r);
+  f.forLoop(r, rows, 1, () => {
+    f.get(means).f32Load().f32x4("splat").set(meanV);
+    f.get(rstds).f32Load().f32x4("splat").set(rstdV);
+    f.f32(0).f32x4("splat").set(a1);
+    f.f32(0).f32x4("splat").set(a2);
+    overRow(() => {
+      loadColumns();
+      f.get(a1).get(dxhat).f32x4("add").set(a1);
+      f.get(a2).get(dxhat).get(xhat).f32x4("mul").f32x4("add").set(a2);
+      at(dgain);
+      at(dgain).v128Load().get(dyv).get(xhat).f32x4("mul").f32x4("add").v128Store();
+      at(dbias);
+      at(dbias).v128Load().get(dyv).f32x4("add").v128Store();
+    });
+    f.get(a1).f32x4Sum(lanes).get(cf).f32Op("div").f32x4("splat").set(m1);
+    f.get(a2).f32x4Sum(lanes).get(cf).f32Op("div").f32x4("splat").set(m2);
+    overRow(() => {
+      loadColumns();
+      at(dx);
+      f.get(rstdV).get(dxhat).get(m1).f32x4("sub").get(xhat).get(m2).f32x4("mul").f32x4("sub").f32x4("mul").v128Store();
+    });
+    f.inc(means, 4);
+    f.inc(rstds, 4);
+    f.inc(dy, { local: cBytes });
+    f.inc(x, { local: cBytes });
+    f.inc(dx, { local: cBytes });
+  });
+}
+
 function build(): Uint8Array {
   const mod = new ModuleBuilder();
   mod.function("batchMatMul", Array(13).fill("i32"), writeBatchMatMul);
   mod.function("transpose", Array(6).fill("i32"), writeTranspose);
   mod.function("adam", [...Array(12).fill("i32"), ...Array(8).fill("f32")], writeAdam);
   mod.function("columnSum", Array(6).fill("i32"), writeColumnSum);
+  mod.function("layerNorm", [...Array(8).fill("i32"), "f32", "f32"], writeLayerNorm);
+  mod.function("layerNormGrad", [...Array(10).fill("i32"), "f32"], writeLayerNormGrad);
   return mod.bytes();
 }
 

@@ -94,6 +94,13 @@ export class FunctionBuilder {
     const codes = { splat: 0x13, sqrt: 0xe3, add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7, max: 0xe9 };
     return this.emit(SIMD, ...uleb(codes[kind]));
   }
+  /** The sum of the four lanes of the v128 on the stack, as an f32 (((l0 + l1) + l2) + l3). */
+  f32x4Sum(scratch: number): this {
+    this.set(scratch);
+    this.get(scratch).emit(SIMD, ...uleb(0x1f), 0);
+    for (let lane = 1; lane < 4; lane++) this.get(scratch).emit(SIMD, ...uleb(0x1f), lane).f32Op("add");
+    return this;
+  }
   /** `while (local[counter] < local[limit]) { body; counter += step }`, checked before the first pass. */
   forLoop(counter: number, limit: number, step: number | { local: number }, body: () => void): this {
     this.emit(0x02, 0x40); // block

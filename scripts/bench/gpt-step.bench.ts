@@ -19,12 +19,14 @@ import {
   installFusedAdam,
   installGatherRows,
   installLayerNorm,
+  installSplitRows,
   installZeroCopy,
   setSimdMatMul,
   uninstallColumnSum,
   uninstallFusedAdam,
   uninstallGatherRows,
   uninstallLayerNorm,
+  uninstallSplitRows,
   uninstallZeroCopy,
 } from "../../src/wasm/index";
 
@@ -111,6 +113,7 @@ const FIXES: { name: string; on: () => void; off: () => void }[] = [
   { name: "SIMD kernel for every matMul", on: () => setSimdMatMul("all"), off: () => undefined },
   { name: "gather by row copies (embedding)", on: installGatherRows, off: uninstallGatherRows },
   { name: "fused layer norm (forward + gradient kernels)", on: installLayerNorm, off: uninstallLayerNorm },
+  { name: "split by row copies (q, k, v)", on: installSplitRows, off: uninstallSplitRows },
 ];
 
 /** Variant n: the first n fixes on, the rest off (turned off last to first, so "all" undoes "batches"). */

@@ -10,6 +10,7 @@ import { installFusedAdam } from "./fused-adam";
 import { installColumnSum } from "./column-sum";
 import { installGatherRows } from "./gather-rows";
 import { installLayerNorm } from "./layer-norm";
+import { installSplitRows } from "./split-rows";
 
 export {
   installFastMatMul,
@@ -27,6 +28,7 @@ export { installFusedAdam, uninstallFusedAdam, fusedAdamInstalled } from "./fuse
 export { installColumnSum, uninstallColumnSum, columnSumInstalled } from "./column-sum";
 export { installGatherRows, uninstallGatherRows, gatherRowsInstalled } from "./gather-rows";
 export { installLayerNorm, uninstallLayerNorm, layerNormInstalled } from "./layer-norm";
+export { installSplitRows, uninstallSplitRows, splitRowsInstalled } from "./split-rows";
 export { FUSED_LAYER_NORM, FUSED_LAYER_NORM_GRAD } from "./layer-norm-contract";
 export { FUSED_ADAM } from "./fused-adam-contract";
 export type { FusedAdamAttrs } from "./fused-adam-contract";
@@ -44,6 +46,7 @@ export const WASM_FIX_FUSED_ADAM = "wasm fused Adam/AdamW update (one kernel per
 export const WASM_FIX_COLUMN_SUM = "wasm sum over leading axes without a transpose";
 export const WASM_FIX_GATHER_ROWS = "wasm gather of rows by direct copies";
 export const WASM_FIX_LAYER_NORM = "wasm fused layer norm (forward and gradient kernels)";
+export const WASM_FIX_SPLIT_ROWS = "wasm split by direct copies";
 
 /** What ready() applies when it activates wasm; each `apply` is idempotent. */
 export const WASM_FIXES: readonly BackendFix[] = [
@@ -54,4 +57,5 @@ export const WASM_FIXES: readonly BackendFix[] = [
   { backend: "wasm", description: WASM_FIX_COLUMN_SUM, apply: installColumnSum },
   { backend: "wasm", description: WASM_FIX_GATHER_ROWS, apply: installGatherRows },
   { backend: "wasm", description: WASM_FIX_LAYER_NORM, apply: installLayerNorm },
+  { backend: "wasm", description: WASM_FIX_SPLIT_ROWS, apply: installSplitRows },
 ];

@@ -1,35 +1,12 @@
 // Option and step checks shared by every schedule factory. Each failure is a RangeError that
 // names the factory, the option and the allowed range, raised when the schedule is created.
 
+import { fail, requireNumber, requirePositive } from "../validate";
+
+export { requireNumber, requirePositive };
+
 /** Largest step a schedule accepts: every integer up to here is exact in a double. */
 export const MAX_STEP = Number.MAX_SAFE_INTEGER;
-
-function fail(where: string, name: string, allowed: string, value: unknown): never {
-  throw new RangeError(`${where}: ${name} must be ${allowed}; got ${String(value)}`);
-}
-
-/** A finite number in [min, max] (either bound may be open). */
-export function requireNumber(
-  where: string,
-  name: string,
-  value: number,
-  range: { min?: number; max?: number; minOpen?: boolean; maxOpen?: boolean } = {},
-): number {
-  const { min = -Infinity, max = Infinity, minOpen = false, maxOpen = false } = range;
-  const lo = minOpen ? value > min : value >= min;
-  const hi = maxOpen ? value < max : value <= max;
-  if (typeof value !== "number" || !Number.isFinite(value) || !lo || !hi) {
-    const left = min === -Infinity ? "(-inf" : `${minOpen ? "(" : "["}${min}`;
-    const right = max === Infinity ? "inf)" : `${max}${maxOpen ? ")" : "]"}`;
-    fail(where, name, `a finite number in ${left}, ${right}`, value);
-  }
-  return value;
-}
-
-/** A finite number > 0. */
-export function requirePositive(where: string, name: string, value: number): number {
-  return requireNumber(where, name, value, { min: 0, minOpen: true });
-}
 
 /** An integer in [min, MAX_STEP]. */
 export function requireInteger(where: string, name: string, value: number, min: number): number {

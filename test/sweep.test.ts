@@ -121,6 +121,26 @@ test("a caller's own experiment module, loaded by the workers (registered, or ex
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test("the cache key changes when any file of src/ changes (edited code is never served old runs)", () => {
+  const { execFileSync } = require("child_process") as typeof import("child_process");
+  const root = path.resolve(__dirname, "..");
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), "lr-lab-srchash-"));
+  fs.cpSync(path.join(root, "src"), path.join(copy, "src"), { recursive: true });
+  fs.copyFileSync(path.join(root, "tsconfig.json"), path.join(copy, "tsconfig.json"));
+  fs.symlinkSync(path.join(root, "node_modules"), path.join(copy, "node_modules"));
+  const hashOf = (): string =>
+    execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", 'console.log(require("./src/sweep/paths").librarySourceHash())'], {
+      cwd: copy,
+      encoding: "utf8",
+    }).trim();
+  const before = hashOf();
+  assert.match(before, /^[0-9a-f]{12}$/);
+  assert.is(hashOf(), before, "the same source gives the same hash");
+  fs.appendFileSync(path.join(copy, "src", "models", "gpt.ts"), "\n// edited by a learner\n");
+  assert.is.not(hashOf(), before);
+  fs.rmSync(copy, { recursive: true, force: true });
+});
+
 test("bad input: RangeErrors", async () => {
   const bad: [Record<string, unknown>, RegExp][] = [
     [{ ...QUAD, workers: -1 }, /workers must be an integer >= 0; got -1/],

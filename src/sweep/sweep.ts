@@ -10,7 +10,7 @@ import { Config, Grid, canonicalJson, checkJson, expandGrid } from "./grid";
 import { RunCache, runKey } from "./cache";
 import { ExperimentRef, RunOutcome, refName, resolveExperiment, runExperiment } from "./experiments";
 import { runOnWorkers } from "./pool";
-import { libraryVersion, projectRoot } from "./paths";
+import { librarySourceHash, libraryVersion, projectRoot } from "./paths";
 
 export interface SweepOptions {
   /** Values to try per key; every combination runs, e.g. { lr: [1e-3, 1e-2], seed: [0, 1] }. */
@@ -125,7 +125,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const name = refName(options.run);
   if (workers === 0 || typeof options.run !== "string") resolveExperiment(options.run); // fail fast on an unknown name
   const report = await ready();
-  const version = `lr-lab ${libraryVersion()} / tfjs ${tf.version_core} / ${report.name}`;
+  const version = `lr-lab ${libraryVersion()}+src.${librarySourceHash()} / tfjs ${tf.version_core} / ${report.name}`;
   const keyConfig = (c: Config): Config => (typeof options.run === "string" ? c : { ...c, __module: path.resolve(options.run.module) });
   const keys = configs.map((c) => runKey({ experiment: name, config: keyConfig(c), version }));
   const cacheDir = options.cacheDir === undefined ? "data/runs" : options.cacheDir;

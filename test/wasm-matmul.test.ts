@@ -17,7 +17,8 @@ import {
   uninstallFastMatMul,
 } from "../src/wasm/index";
 import type { SimdMatMulMode } from "../src/wasm/index";
-import "@tensorflow/tfjs-backend-cpu";
+import { onBoth, assertOutputsClose } from "./wasm-helpers";
+import type { BothResult } from "./wasm-helpers";
 
 const TOLERANCE = 1e-5;
 const rng = createRng(7);
@@ -29,38 +30,10 @@ function randomArray(size: number): Float32Array {
 }
 const sizeOf = (shape: number[]) => shape.reduce((p, q) => p * q, 1);
 
-/** Runs `f` on cpu then on wasm (same inputs), returning each result's values and shapes. */
-async function onBoth(f: () => tf.Tensor | tf.Tensor[]) {
-  const values: Record<string, Float32Array[]> = {};
-  const shapes: Record<string, number[][]> = {};
-  for (const name of ["cpu", "wasm"]) {
-    await tf.setBackend(name);
-    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false; // no cpu banner
-    const out = tf.tidy(f);
-    const list = Array.isArray(out) ? out : [out];
-    values[name] = list.map((t) => Float32Array.from(t.dataSync()));
-    shapes[name] = list.map((t) => t.shape);
-    tf.dispose(list);
-  }
-  return { cpu: values.cpu, wasm: values.wasm, cpuShapes: shapes.cpu, wasmShapes: shapes.wasm };
-}
-
 /** Same shapes, and max |wasm - cpu| / max |cpu| within TOLERANCE for every output. */
-function assertClose(r: Awaited<ReturnType<typeof onBoth>>, what: string): void {
+function assertClose(r: BothResult, what: string): void {
   assert.equal(r.wasmShapes, r.cpuShapes, `${what}: shapes`);
-  r.cpu.forEach((ref, i) => {
-    const got = r.wasm[i];
-    assert.is(got.length, ref.length, `${what}: output ${i} size`);
-    let scale = 0;
-    let err = 0;
-    for (let j = 0; j < ref.length; j++) {
-      scale = Math.max(scale, Math.abs(ref[j]));
-      err = Math.max(err, Math.abs(got[j] - ref[j]));
-    }
-    const rel = err / scale;
-    assert.ok(rel <= TOLERANCE, `${what}: output ${i} relative error ${rel} > ${TOLERANCE}`);
-    worstError = Math.max(worstError, rel);
-  });
+  worstError = Math.max(worstError, assertOutputsClose(r, what, TOLERANCE));
 }
 
 /** Shapes of a and b for op(a) @ op(b) = [...batch, m, n] with inner size k. */

@@ -6,7 +6,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import { ready } from "../src/backend";
 import { createRng } from "../src/random";
 import { WASM_FIX_SEGMENT_SUM } from "../src/wasm/index";
-import "@tensorflow/tfjs-backend-cpu";
+import { onBoth, assertOutputsClose } from "./wasm-helpers";
+import type { BothResult } from "./wasm-helpers";
 
 const TOLERANCE = 1e-5;
 const rng = createRng(20240602);
@@ -19,40 +20,9 @@ function randomIds(size: number, range: number): Int32Array {
   return Int32Array.from({ length: size }, () => rng.int(range));
 }
 
-/** Runs `f` on cpu then on wasm (same inputs), returning each result's values. */
-async function onBoth(f: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: Float32Array[]; wasm: Float32Array[]; shapes: number[][] }> {
-  const results: Record<string, Float32Array[]> = {};
-  let shapes: number[][] = [];
-  for (const name of ["cpu", "wasm"]) {
-    await tf.setBackend(name);
-    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false; // no cpu banner
-    const out = tf.tidy(f);
-    const list = Array.isArray(out) ? out : [out];
-    results[name] = list.map((t) => Float32Array.from(t.dataSync()));
-    shapes = list.map((t) => t.shape);
-    tf.dispose(list);
-  }
-  return { cpu: results.cpu, wasm: results.wasm, shapes };
-}
-
 /** max |wasm - cpu| / max |cpu| over each output; asserts it is within TOLERANCE. */
-function assertClose(r: { cpu: Float32Array[]; wasm: Float32Array[] }, what: string): number {
-  let worst = 0;
-  r.cpu.forEach((ref, i) => {
-    const got = r.wasm[i];
-    assert.is(got.length, ref.length, `${what}: output ${i} size`);
-    let scale = 0;
-    let err = 0;
-    for (let j = 0; j < ref.length; j++) {
-      scale = Math.max(scale, Math.abs(ref[j]));
-      err = Math.max(err, Math.abs(got[j] - ref[j]));
-    }
-    assert.ok(Number.isFinite(err), `${what}: non-finite values`);
-    const rel = scale > 0 ? err / scale : err;
-    worst = Math.max(worst, rel);
-    assert.ok(rel <= TOLERANCE, `${what}: output ${i} relative error ${rel} > ${TOLERANCE}`);
-  });
-  return worst;
+function assertClose(r: BothResult, what: string): number {
+  return assertOutputsClose(r, what, TOLERANCE);
 }
 
 test.before(async () => {
@@ -87,7 +57,7 @@ test("segment sums match cpu for several shapes, repeated ids and empty segments
       const idsShape = flat ? [ids.length] : c.idsShape;
       return tf.unsortedSegmentSum(tf.tensor(x, xShape), tf.tensor<tf.Rank>(ids, idsShape, "int32") as tf.Tensor1D, c.numSegments);
     });
-    assert.equal(r.shapes[0], [c.numSegments, ...c.shape.slice(c.idsShape.length)]);
+    assert.equal(r.wasmShapes[0], [c.numSegments, ...c.shape.slice(c.idsShape.length)]);
     assertClose(r, `shape ${c.shape}`);
   }
 });

@@ -17,7 +17,8 @@ import {
   uninstallZeroCopy,
   zeroCopyInstalled,
 } from "../src/wasm/index";
-import "@tensorflow/tfjs-backend-cpu";
+import { onBoth, assertOutputsClose } from "./wasm-helpers";
+import type { BothResult } from "./wasm-helpers";
 
 const TOLERANCE = 1e-5;
 const rng = createRng(11);
@@ -26,32 +27,8 @@ let previousBackend: string | null = null;
 const randomArray = (size: number) => Float32Array.from({ length: size }, () => rng.normal());
 const sizeOf = (shape: number[]) => shape.reduce((p, q) => p * q, 1);
 
-/** `f` on cpu then on wasm with the same inputs: each output's values. */
-async function onBoth(f: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
-  const out: Record<string, Float32Array[]> = {};
-  for (const name of ["cpu", "wasm"]) {
-    await tf.setBackend(name);
-    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false; // no cpu banner
-    const result = tf.tidy(f);
-    const list = Array.isArray(result) ? result : [result];
-    out[name] = list.map((t) => Float32Array.from(t.dataSync()));
-    tf.dispose(list);
-  }
-  return { cpu: out.cpu, wasm: out.wasm };
-}
-
-function assertClose(r: { cpu: Float32Array[]; wasm: Float32Array[] }, what: string): void {
-  r.cpu.forEach((ref, i) => {
-    const got = r.wasm[i];
-    assert.is(got.length, ref.length, `${what}: output ${i} size`);
-    let scale = 0;
-    let err = 0;
-    for (let j = 0; j < ref.length; j++) {
-      scale = Math.max(scale, Math.abs(ref[j]));
-      err = Math.max(err, Math.abs(got[j] - ref[j]));
-    }
-    assert.ok(err / scale <= TOLERANCE, `${what}: output ${i} relative error ${err / scale} > ${TOLERANCE}`);
-  });
+function assertClose(r: BothResult, what: string): void {
+  assertOutputsClose(r, what, TOLERANCE);
 }
 
 const FLAGS: [boolean, boolean][] = [

@@ -33,6 +33,15 @@ async function timed(workers: number): Promise<{ total: number; steady: number }
   const report = await ready();
   console.log(`backend ${report.name}, ${os.cpus().length} cores, load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.log(`grid ${JSON.stringify(grid)} over ${JSON.stringify(fixed)}: ${runs} runs`);
+  // One training process already keeps more than one core busy (V8's GC and compiler threads), so
+  // N workers on N cores cannot reach N times one worker: measure that ceiling in this process.
+  const wall0 = Date.now();
+  const cpu0 = process.cpuUsage();
+  await sweep({ run: "mlp-names", grid, fixed, workers: 0, cacheDir: null });
+  const cpu = process.cpuUsage(cpu0);
+  const busy = (cpu.user + cpu.system) / 1000 / (Date.now() - wall0);
+  const cores = os.cpus().length;
+  console.log(`one training process keeps ${busy.toFixed(2)} cores busy: ${cores} workers on ${cores} cores can add at most ${(cores / busy).toFixed(2)}x`);
   const one = await timed(1);
   const two = await timed(2);
   const oneAgain = await timed(1);

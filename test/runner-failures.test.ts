@@ -23,7 +23,7 @@ fs.symlinkSync(path.join(root, "src"), path.join(dir, "src"));
 const order = ["malformed", "sync_throw", "timer_throw", "unhandled_rejection", "infinite_loop", "async_infinite_loop",
   "process_exit", "not_raising", "missing_file", "features"];
 const files = order.map((n) => path.join(dir, `${n}.ipynb`));
-const options: RunOptions = { mode: "quick", params: [["label", "from-test"]], outDir: out, cellTimeoutMs: 2000, timeoutMs: 60_000,
+const options: RunOptions = { mode: "quick", params: [["label", "from-test"]], outDir: out, cellTimeoutMs: 6000, timeoutMs: 60_000,
   graceMs: 50, finalGraceMs: 500, checkGolden: false };
 let results: NotebookResult[] = [];
 const byName = (n: string): NotebookResult => results[order.indexOf(n)];
@@ -94,13 +94,13 @@ test("an unhandled rejection in a cell that reported ok is a late error", () => 
 test("an infinite loop is interrupted with SIGINT at --cell-timeout", () => {
   const f = only(byName("infinite_loop"));
   assert.equal([f.kind, f.cell], ["cell-timeout", 2]);
-  assert.is(f.reason, "cell exceeded --cell-timeout 2 s (interrupted with SIGINT)");
+  assert.is(f.reason, "cell exceeded --cell-timeout 6 s (interrupted with SIGINT)");
 });
 
 test("a loop SIGINT cannot stop (after an await) gets the kernel killed", () => {
   const f = only(byName("async_infinite_loop"));
   assert.equal([f.kind, f.cell], ["cell-timeout", 1]);
-  assert.is(f.reason, "cell exceeded --cell-timeout 2 s (kernel killed: it did not respond to SIGINT)");
+  assert.is(f.reason, "cell exceeded --cell-timeout 6 s (kernel killed: it did not respond to SIGINT)");
 });
 
 test("process.exit in a cell: the kernel died, with its exit code", () => {

@@ -93,16 +93,23 @@ export class KernelSession {
 
   /** Start a fresh kernel; retries with new ports when one was taken in the meantime. */
   static async start(options: KernelOptions): Promise<KernelSession> {
+    const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
     let lastError: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const k = new KernelSession(options);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) break;
+      // A kernel answers in 2-5 s (about 10 s on a loaded machine). One that has not answered in
+      // 20 s is stuck (seen once in CI rehearsals: a start that never completed its handshake), and
+      // a fresh kernel on new ports is quicker than waiting out the whole limit. Port clashes retry too.
+      const k = new KernelSession({ ...options, startTimeoutMs: attempt < 2 ? Math.min(remaining, 20_000) : remaining });
       try {
         await k.launch();
         return k;
       } catch (e) {
         lastError = e;
+        const diedByItself = k.exited !== null; // before kill(), which sets it
         await k.kill();
-        if (!PORT_CLASH.test(k.processStderr)) break;
+        if (diedByItself && !PORT_CLASH.test(k.processStderr)) break; // the kernel itself failed: retrying will not help
       }
     }
     throw lastError;

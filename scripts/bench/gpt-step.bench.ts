@@ -157,7 +157,8 @@ async function ablation(rounds: number, stepsPerRound: number): Promise<void> {
   console.log(JSON.stringify(VARIANTS.map((v, i) => ({ name: v.name, msPerStep: median(times[i]), steps: times[i].length }))));
 }
 
-function runChild(args: string[]): { result?: Result & { kernels?: { name: string; ms: number; calls: number }[] }; error?: string } {
+/** Runs this file in a fresh process with `args` and parses the JSON its last stdout line holds. */
+function childJson<T>(args: string[]): { result?: T; error?: string } {
   const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, ...args], {
     cwd: root,
     encoding: "utf8",
@@ -165,25 +166,18 @@ function runChild(args: string[]): { result?: Result & { kernels?: { name: strin
   });
   const last = (run.stdout || "").trim().split("\n").pop() || "";
   try {
-    return { result: JSON.parse(last) };
+    return { result: JSON.parse(last) as T };
   } catch {
     return { error: ((run.stderr || "") + last).trim().split("\n").slice(-3).join(" | ") };
   }
 }
 
+function runChild(args: string[]): { result?: Result & { kernels?: { name: string; ms: number; calls: number }[] }; error?: string } {
+  return childJson(args);
+}
+
 function ablationResult(): { result?: { name: string; msPerStep: number; steps: number }[]; error?: string } {
-  const rounds = process.env.GPT_BENCH_ROUNDS ?? "8";
-  const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, "--ablation", rounds, "4"], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
-  });
-  const last = (run.stdout || "").trim().split("\n").pop() || "";
-  try {
-    return { result: JSON.parse(last) };
-  } catch {
-    return { error: ((run.stderr || "") + last).trim().split("\n").slice(-3).join(" | ") };
-  }
+  return childJson(["--ablation", process.env.GPT_BENCH_ROUNDS ?? "8", "4"]);
 }
 
 function torchResult(): { result?: Result; error?: string } {

@@ -1,6 +1,7 @@
 // Learning Rate Lab: the library that the notebooks (and any tfjs training loop) import.
 export * from "./backend";
 export * from "./random";
+export * from "./check";
 export * from "./schedules/index";
 export * from "./optimizers/index";
 export * from "./models/index";

@@ -1,0 +1,129 @@
+// Check cells: a claim in words, the condition that makes it true, and the measured numbers
+// behind it. A passing check prints one "✓ claim: measured" line; a failing one throws with the
+// same sentence marked ✗, so the runner's failure names the claim and the numbers.
+//
+//   check("diverges above 2/L", loss > 1e6, `loss ${fmt(loss)} at 1.01·2/L`);
+//   checkLess("cosine ends below constant", cosine, constant, "final loss");
+//   checkMargin("every decay beats constant", decayLosses, constantLosses, "final loss over seeds");
+import { formatNumber } from "./plot/format";
+
+/** Thrown by a failing check: the message is the claim and what was measured. */
+export class CheckError extends Error {
+  constructor(readonly claim: string, readonly measured: string) {
+    super(`✗ ${claim}: ${measured}`);
+    this.name = "CheckError";
+  }
+}
+
+export interface CheckOptions {
+  /** Where the ✓ line goes (default console.log); tests pass a collector. */
+  print?: (line: string) => void;
+}
+
+function requireClaim(claim: unknown): asserts claim is string {
+  if (typeof claim !== "string" || claim.trim() === "") throw new RangeError("check needs a claim: a non-empty sentence");
+}
+
+/** Prints `✓ claim: measured` when `ok`, throws a CheckError otherwise. Returns the line. */
+export function check(claim: string, ok: boolean, measured: string, options: CheckOptions = {}): string {
+  requireClaim(claim);
+  if (typeof ok !== "boolean") throw new TypeError(`check "${claim}": the condition must be a boolean, got ${typeof ok}`);
+  if (!ok) throw new CheckError(claim, measured);
+  const line = `✓ ${claim}: ${measured}`;
+  (options.print ?? console.log)(line);
+  return line;
+}
+
+const fmt = (v: number) => formatNumber(v);
+const finite = (v: number) => typeof v === "number" && !Number.isNaN(v);
+
+/** `a < b` (NaN never passes). `what` names the quantity, e.g. "final loss". */
+export function checkLess(claim: string, a: number, b: number, what = "value", options?: CheckOptions): string {
+  return check(claim, finite(a) && finite(b) && a < b, `${what} ${fmt(a)} < ${fmt(b)}`, options);
+}
+
+/** `a > b` (NaN never passes). */
+export function checkGreater(claim: string, a: number, b: number, what = "value", options?: CheckOptions): string {
+  return check(claim, finite(a) && finite(b) && a > b, `${what} ${fmt(a)} > ${fmt(b)}`, options);
+}
+
+/** `lo <= v <= hi`. */
+export function checkBetween(claim: string, v: number, lo: number, hi: number, what = "value", options?: CheckOptions): string {
+  if (!(lo <= hi)) throw new RangeError(`checkBetween "${claim}": lo (${lo}) must be <= hi (${hi})`);
+  return check(claim, finite(v) && v >= lo && v <= hi, `${what} ${fmt(v)} in [${fmt(lo)}, ${fmt(hi)}]`, options);
+}
+
+/** |actual − expected| <= abs + rel·|expected|, printed with the relative error. */
+export function checkClose(
+  claim: string,
+  actual: number,
+  expected: number,
+  tolerance: { rel?: number; abs?: number },
+  what = "measured",
+  options?: CheckOptions,
+): string {
+  const rel = tolerance.rel ?? 0;
+  const abs = tolerance.abs ?? 0;
+  if (!(rel >= 0 && abs >= 0) || rel + abs === 0) throw new RangeError(`checkClose "${claim}": give a tolerance rel >= 0 and/or abs >= 0, not both 0`);
+  const err = Math.abs(actual - expected);
+  const ok = finite(actual) && finite(expected) && err <= abs + rel * Math.abs(expected);
+  const relText = expected !== 0 ? `, relative error ${formatNumber(err / Math.abs(expected), 2)}` : `, error ${formatNumber(err, 2)}`;
+  return check(claim, ok, `${what} ${fmt(actual)} vs expected ${fmt(expected)}${relText}`, options);
+}
+
+/** Mean, sample standard deviation and range of one quantity measured over several seeds. */
+export interface SeedStats {
+  values: number[];
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  /** max − min: the spread that margins are measured against. */
+  spread: number;
+}
+
+/** Statistics of a quantity measured once per seed (at least one finite value). */
+export function seedStats(values: number[]): SeedStats {
+  if (!Array.isArray(values) || values.length === 0) throw new RangeError("seedStats needs at least one value");
+  if (values.some((v) => typeof v !== "number" || !Number.isFinite(v))) {
+    throw new RangeError(`seedStats needs finite numbers; got ${values.map(fmt).join(", ")}`);
+  }
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  const std = values.length > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  return { values: [...values], mean, std, min, max, spread: max - min };
+}
+
+// A spread or gap as a plain decimal when it is not tiny ("0.004", not "4e-3").
+const small = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? String(Number(v.toPrecision(2))) : formatNumber(v, 2));
+
+/** "2.246 ± 0.004 (2.243-2.251, 3 seeds)": mean, half the range, the range and the count. */
+export function formatStats(s: SeedStats, digits = 4): string {
+  const n = s.values.length;
+  if (n === 1) return `${formatNumber(s.mean, digits)} (1 seed)`;
+  return `${formatNumber(s.mean, digits)} ± ${small(s.spread / 2)} (${formatNumber(s.min, digits)} to ${formatNumber(s.max, digits)}, ${n} seeds)`;
+}
+
+/**
+ * `lower` is below `higher` by a margin of at least `factor` times the larger seed spread
+ * (default 2): mean(higher) − mean(lower) >= factor · max(spread). The convention for small
+ * differences: a claim that holds for one seed by luck fails here.
+ */
+export function checkMargin(
+  claim: string,
+  lower: number[] | SeedStats,
+  higher: number[] | SeedStats,
+  what = "value",
+  options: CheckOptions & { factor?: number } = {},
+): string {
+  const a = Array.isArray(lower) ? seedStats(lower) : lower;
+  const b = Array.isArray(higher) ? seedStats(higher) : higher;
+  const factor = options.factor ?? 2;
+  if (!(factor >= 0)) throw new RangeError(`checkMargin "${claim}": factor must be >= 0, got ${factor}`);
+  const gap = b.mean - a.mean;
+  const spread = Math.max(a.spread, b.spread);
+  const ok = gap > 0 && gap >= factor * spread;
+  const measured = `${what} ${formatStats(a)} vs ${formatStats(b)}; gap ${small(gap)} ${ok ? ">=" : "<"} ${factor} × spread ${small(spread)}`;
+  return check(claim, ok, measured, options);
+}

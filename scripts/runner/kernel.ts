@@ -22,6 +22,8 @@ export interface KernelOptions {
   env?: Record<string, string>;
   /** How long the kernel may take to answer kernel_info (ms). */
   startTimeoutMs?: number;
+  /** tslab's TypeScript kernel (default) or its JavaScript one ("jslab", `tslab kernel --js`). */
+  language?: "typescript" | "javascript";
 }
 
 export interface CellRun {
@@ -115,6 +117,11 @@ export class KernelSession {
     throw lastError;
   }
 
+  /** True for the JavaScript kernel (jslab). */
+  get js(): boolean {
+    return this.options.language === "javascript";
+  }
+
   get alive(): boolean {
     return this.exited === null;
   }
@@ -132,10 +139,11 @@ export class KernelSession {
     const [shell, iopub, stdin, control, hb] = this.ports;
     const connectionFile = path.join(this.dir, "connection.json");
     const info = { shell_port: shell, iopub_port: iopub, stdin_port: stdin, control_port: control, hb_port: hb,
-      ip: "127.0.0.1", key: this.key, transport: "tcp", signature_scheme: "hmac-sha256", kernel_name: "tslab" };
+      ip: "127.0.0.1", key: this.key, transport: "tcp", signature_scheme: "hmac-sha256", kernel_name: this.js ? "jslab" : "tslab" };
     fs.writeFileSync(connectionFile, JSON.stringify(info), { mode: 0o600 });
 
-    this.child = spawn(process.execPath, [TSLAB_BIN, "kernel", "--config-path", connectionFile], {
+    const argv = [TSLAB_BIN, "kernel", "--config-path", connectionFile, ...(this.js ? ["--js"] : [])];
+    this.child = spawn(process.execPath, argv, {
       cwd: this.options.cwd,
       env: { ...process.env, ...this.options.env },
       stdio: ["ignore", "pipe", "pipe"],

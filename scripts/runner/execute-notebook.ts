@@ -64,6 +64,8 @@ export interface RunOptions {
   graceMs: number;
   /** Longer wait after the last cell, before the kernel is shut down. */
   finalGraceMs: number;
+  /** After a cell timeout's SIGINT, how long the cell may take to stop before the kernel is killed (default 2000). */
+  interruptGraceMs?: number;
   goldenDir?: string;
   updateGolden?: boolean;
   /** Compare with golden outputs (default true). */
@@ -190,11 +192,11 @@ export async function executeNotebook(file: string, opts: RunOptions, prestarted
       }
       opts.onProgress?.({ type: "cell", file, index: n + 1, cellsTotal: toRun.length, cell: label(i), startedAt: started });
       const byNotebook = remaining < opts.cellTimeoutMs;
-      let run = await kernel.execute(c.source, { timeoutMs: Math.min(opts.cellTimeoutMs, remaining) });
+      let run = await kernel.execute(c.source, { timeoutMs: Math.min(opts.cellTimeoutMs, remaining), interruptGraceMs: opts.interruptGraceMs });
       if (run.status === "abort" && !run.stopped) {
         // Sent inside tslab's abort window after an earlier error (a raises-exception cell): retry once.
         await sleep(ABORT_WINDOW_MS);
-        run = await kernel.execute(c.source, { timeoutMs: Math.min(opts.cellTimeoutMs, Math.max(1, deadline - Date.now())) });
+        run = await kernel.execute(c.source, { timeoutMs: Math.min(opts.cellTimeoutMs, Math.max(1, deadline - Date.now())), interruptGraceMs: opts.interruptGraceMs });
       }
       runs.set(i, run);
       result.cellsRun++;

@@ -44,7 +44,7 @@ export function runTorch(root: string, variant: { variant: string; env: NodeJS.P
 }
 
 /** The fastest run, or undefined when none ran. */
-export function fastest(runs: { result?: TorchRun }[]): TorchRun | undefined {
+export function fastest(runs: { result?: TorchRun; error?: string }[]): TorchRun | undefined {
   return runs.flatMap((r) => (r.result ? [r.result] : [])).sort((a, b) => a.msPerStep - b.msPerStep)[0];
 }
 

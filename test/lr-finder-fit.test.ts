@@ -30,7 +30,6 @@ function data() {
 }
 
 function model(optimizer: tf.Optimizer) {
-  tf.util.seedrandom?.("x");
   const m = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 16, activation: "tanh", kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }), tfl.layers.dense({ units: 3, activation: "softmax", kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) })] });
   m.compile({ optimizer, loss: "categoricalCrossentropy" });
   return m;

@@ -7,8 +7,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildSync } from "esbuild";
 import { buildPackage } from "../scripts/package/build";
+import { esbuild } from "../scripts/tools";
 import { gate, missing } from "./requirements";
 
 const root = path.resolve(__dirname, "..");
@@ -95,7 +95,7 @@ test("TypeScript under --strict: the consumer type-checks (node16 and node10 res
 const inBrowser = gate(test, __filename, missing(["chromium"]));
 inBrowser("a browser bundle (esbuild) of an example trains on tfjs's cpu backend in Chromium", async () => {
   const bundle = path.join(scratch, "bundle.js");
-  buildSync({ entryPoints: [path.join(scratch, "browser.mjs")], bundle: true, format: "iife", platform: "browser", outfile: bundle, absWorkingDir: scratch, logLevel: "error" });
+  esbuild().buildSync({ entryPoints: [path.join(scratch, "browser.mjs")], bundle: true, format: "iife", platform: "browser", outfile: bundle, absWorkingDir: scratch, logLevel: "error" });
   fs.writeFileSync(path.join(scratch, "index.html"), '<!doctype html><meta charset="utf-8"><title>lr-lab-tfjs</title><script src="bundle.js"></script>');
   const { launchBrowser } = await import("../scripts/browser-check");
   const browser = await launchBrowser();
@@ -104,8 +104,8 @@ inBrowser("a browser bundle (esbuild) of an example trains on tfjs's cpu backend
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     await page.goto(`file://${path.join(scratch, "index.html")}`);
-    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 120_000 });
-    const result = await page.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result);
+    await page.waitForFunction(() => (globalThis as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 120_000 });
+    const result = await page.evaluate(() => (globalThis as unknown as { result: Record<string, unknown> }).result);
     assert.equal(errors, []);
     assert.is(result.error, undefined, String(result.error));
     assert.is(result.backend, "cpu");

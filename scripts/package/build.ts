@@ -5,7 +5,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { buildSync } from "esbuild";
+import { esbuild } from "../tools";
 
 const root = path.resolve(__dirname, "..", "..");
 const out = path.join(root, "out", "package");
@@ -23,7 +23,7 @@ export function buildPackage(): string {
   const template = JSON.parse(fs.readFileSync(path.join(root, "packages", "tfjs", "package.json"), "utf8"));
   for (const entry of ["index", "fit"]) {
     for (const [format, ext] of [["cjs", "cjs"], ["esm", "mjs"]] as const) {
-      const result = buildSync({
+      const result = esbuild().buildSync({
         entryPoints: [path.join(root, "src", "package", `${entry}.ts`)],
         outfile: path.join(pkgDir, "dist", `${entry}.${ext}`),
         bundle: true,

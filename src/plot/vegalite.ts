@@ -3,6 +3,7 @@
 import { Axis, BarLayer, CellLayer, Figure, Layer, LineLayer, PointLayer, axisTitle, cellEdges, drawable } from "./figure";
 import { downsampleIndices, roundSignificant } from "./downsample";
 import { formatNumber } from "./format";
+import { RUN_COLORS, runColors } from "./palette";
 
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
 export const VEGALITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
@@ -26,8 +27,8 @@ type Json = Record<string, unknown>;
 
 /** A sequential scheme that stays readable on white (viridis without its palest yellow). */
 const SEQUENTIAL = { name: "viridis", extent: [0, 0.9] };
-/** Curves coloured by a parameter get a discrete legend (one entry per run) up to this many runs. */
-const MAX_DISCRETE_LEGEND = 10;
+/** Curves coloured by a parameter get a discrete legend (one entry per run, colours of runColors) up to this many runs. */
+const MAX_DISCRETE_LEGEND = RUN_COLORS.length;
 
 /** Grid lines, except over a landscape (they would show through as stripes across its cells). */
 function gridOn(fig: Figure): boolean {
@@ -91,7 +92,7 @@ function lineLayer(fig: Figure, layer: LineLayer, o: Required<VegaLiteOptions>):
     color = { field: "p", type: "quantitative", title: layer.colorBy.label, scale: { type: layer.colorBy.scale, scheme: SEQUENTIAL } };
     encoding.detail = { field: "s", type: "nominal" };
   } else if (layer.colorBy) {
-    color = { field: "s", type: "ordinal", sort: names, title: layer.colorBy.label, scale: { scheme: SEQUENTIAL } };
+    color = { field: "s", type: "ordinal", sort: names, title: layer.colorBy.label, scale: { domain: names, range: runColors(names.length) } };
   } else {
     color = { field: "s", type: "nominal", sort: names, title: null, scale: { scheme: "tableau10" } };
   }

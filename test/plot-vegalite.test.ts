@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { compile, TopLevelSpec } from "vega-lite";
 import {
   lineChart, runsChart, lrSweepChart, scheduleChart, landscapeChart, heatmapChart, histogramChart,
-  toVegaLite, renderSvg, compactSvg, VEGALITE_SCHEMA, Figure, RUN_COLORS, runColors,
+  toVegaLite, renderSvg, compactSvg, VEGALITE_SCHEMA, Figure, RUN_COLORS, runColors, withReferenceLines, withDivergedMarkers,
 } from "../src/plot/index";
 
 type Json = Record<string, any>;
@@ -20,6 +20,7 @@ function allFigures(): Record<string, Figure> {
     landscape: landscapeChart({ title: "Bowl", grid: { x: grid, y: grid, z: grid.map((y) => grid.map((x) => 0.1 + x * x + 5 * y * y)) }, trajectories: [{ name: "gd", points: [{ x: -1.5, y: 1 }, { x: -1, y: -0.5 }, { x: -0.5, y: 0.2 }] }] }),
     heatmap: heatmapChart({ title: "LR x batch", x: { label: "learning rate", values: [0.01, 0.1] }, y: { label: "batch size", values: [8, 16] }, z: [[1, 2], [3, NaN]] }),
     histogram: histogramChart({ title: "Hist", groups: [{ name: "sgd", values: decay(0.01) }, { name: "adam", values: decay(0.1) }] }),
+    reference: withDivergedMarkers(withReferenceLines(lineChart({ title: "Ref", series: [{ name: "a", y: decay(0.05) }, { name: "b", y: [3, 9, NaN] }], y: { scale: "log" } }), [{ name: "floor", y: 0.5 }])),
   };
 }
 

@@ -46,8 +46,8 @@ export function toPlotly(fig: Figure): PlotlyFigure {
       const discrete = layer.series.length <= RUN_COLORS.length ? runColors(layer.series.length) : null;
       const rank = params.map((p) => params.filter((q) => q < p).length);
       layer.series.forEach((s, k) => {
-        const color = !layer.colorBy ? categorical(colorIndex++)
-          : discrete ? discrete[rank[k]] : sequential(hi > lo ? (t(s.param ?? lo) - lo) / (hi - lo) : 0);
+        const color = layer.color ?? (!layer.colorBy ? categorical(colorIndex++)
+          : discrete ? discrete[rank[k]] : sequential(hi > lo ? (t(s.param ?? lo) - lo) / (hi - lo) : 0));
         const keep = s.x.map((x, i) => drawable(x, fig.x.scale) && drawable(s.y[i], fig.y.scale));
         data.push({
           type: "scatter",
@@ -55,7 +55,7 @@ export function toPlotly(fig: Figure): PlotlyFigure {
           name: s.name,
           x: s.x.filter((_, i) => keep[i]),
           y: s.y.filter((_, i) => keep[i]),
-          line: { color, width: 2 },
+          line: layer.dash ? { color, width: 2, dash: layer.dash.map((d) => `${d}px`).join(",") } : { color, width: 2 },
         } as Plot);
       });
     } else if (layer.type === "point") {

@@ -88,7 +88,9 @@ function lineLayer(fig: Figure, layer: LineLayer, o: Required<VegaLiteOptions>):
     y: positional(fig.y, "y", gridOn(fig)),
     order: { field: "i", type: "quantitative" }, // draw in sample order, not sorted by x (trajectories)
   };
-  if (layer.colorBy && layer.series.length > MAX_DISCRETE_LEGEND) {
+  if (layer.color) {
+    color = { field: "s", type: "nominal", sort: names, title: null, scale: { domain: names, range: names.map(() => layer.color) } };
+  } else if (layer.colorBy && layer.series.length > MAX_DISCRETE_LEGEND) {
     color = { field: "p", type: "quantitative", title: layer.colorBy.label, scale: { type: layer.colorBy.scale, scheme: SEQUENTIAL } };
     encoding.detail = { field: "s", type: "nominal" };
   } else if (layer.colorBy) {
@@ -99,6 +101,7 @@ function lineLayer(fig: Figure, layer: LineLayer, o: Required<VegaLiteOptions>):
   encoding.color = color;
   const mark: Json = { type: "line", clip: true, strokeWidth: 1.8, tooltip: true };
   if (layer.showPoints) mark.point = { filled: true, size: 24, aria: false };
+  if (layer.dash) mark.strokeDash = layer.dash;
   const transform = [...unpack(["x", "y"]), { window: [{ op: "row_number", as: "i" }], groupby: ["s"] }];
   return { data: { values }, transform, mark, encoding };
 }

@@ -6,7 +6,28 @@ import * as tf from "@tensorflow/tfjs-core";
 import { ready } from "../src/backend";
 import { createQuadratic } from "../src/models/index";
 import { sgd } from "../src/optimizers/index";
-import { largestSpike, lossCurve, median, lossRatios, meanLossRatio, runAtRates, signFlips, tailMean, trainLosses } from "../src/lessons/too-high";
+import type { Model, LanguageModel } from "../src/models/index";
+import {
+  largestSpike, lossCurve, median, lossRatios, meanLossRatio, runAtRates, signFlips, tailMean, trainLosses,
+  updateToDataRatio, trackLayerRatios, sampleNames, maxAbsDiff, peak, clippedFraction, quadraticRun,
+} from "../src/lessons/too-high";
+
+// f(W) = ½ Σ W², W a 2x2 matrix and b a vector: SGD at rate η gives W ← (1 − η) W, so every
+// step's update is −η W and its update-to-data ratio std(ΔW)/std(W) is exactly η.
+let fakeCount = 0;
+function shrinkModel(): LanguageModel {
+  fakeCount++;
+  const W = tf.tidy(() => tf.variable(tf.tensor2d([[1, -2], [3, 0.5]]), true, `shrink_${fakeCount}/w`));
+  const b = tf.tidy(() => tf.variable(tf.tensor1d([1, 2]), true, `shrink_${fakeCount}/b`));
+  return {
+    name: "shrink", params: [W, b], numParams: 6, vocabSize: 2, contextSize: 1,
+    batch: () => ({}),
+    loss: () => tf.tidy(() => tf.mul(0.5, tf.add(tf.sum(tf.square(W)), tf.sum(tf.square(b)))) as tf.Scalar),
+    evaluate: () => 0,
+    sample: (rng) => (rng.next() < 0.5 ? "ab" : "ba") + Math.floor(rng.next() * 10),
+    dispose: () => tf.dispose([W, b]),
+  };
+}
 
 test.before(async () => {
   await ready({ backend: "cpu" });
@@ -94,6 +115,68 @@ test("lossCurve: raw or smoothed losses, a trailing NaN only for a diverged run"
   assert.is(blown.x.length, blown.y.length);
   assert.ok(Number.isNaN(blown.y[blown.y.length - 1]));
   assert.is(blown.x[blown.x.length - 1], bad.history.divergedAt! + 1);
+});
+
+test("runAtRates watch: per-layer update-to-data ratio of 2-D params only (= lr here), names sampled, param count", async () => {
+  const before = tf.memory().numTensors;
+  const runs = await runAtRates([0.1, 0.25], (lr) => ({ model: shrinkModel(), optimizer: sgd({ lr }) }),
+    { steps: 4, batchSize: 1, seed: 7, evalEvery: 0 }, undefined, { layerRatios: true, samples: 3 });
+  runs.forEach((r) => {
+    assert.equal(Object.keys(r.layerRatios!), ["w"], "only the matrix is watched");
+    assert.is(r.layerRatios!.w.length, 4);
+    r.layerRatios!.w.forEach((v) => assert.ok(Math.abs(v - r.lr) < 1e-5, `ratio ${v} at lr ${r.lr}`));
+    assert.is(r.numParams, 6);
+    const fresh = shrinkModel();
+    assert.equal(r.samples, sampleNames(fresh, 3, 7), "samples drawn with an Rng seeded by options.seed");
+    fresh.dispose();
+  });
+  const plain = await runAtRates([0.1], (lr) => ({ model: shrinkModel(), optimizer: sgd({ lr }) }), { steps: 1, batchSize: 1, seed: 0 });
+  assert.is(plain[0].layerRatios, undefined);
+  assert.is(plain[0].samples, undefined);
+  await runAtRates([0.1], (lr) => ({ model: shrinkModel(), optimizer: sgd({ lr }) }), { steps: 1, batchSize: 1, seed: 0 }, undefined, { samples: -1 }).then(
+    () => assert.unreachable("accepted samples -1"), (e) => assert.instance(e, RangeError));
+  assert.is(tf.memory().numTensors, before, "models, optimizers and the trackers' copies freed");
+});
+
+test("updateToDataRatio: a 10% scaling of every entry is a ratio of 0.1; trackLayerRatios keeps one copy and frees it", () => {
+  const a = tf.tensor1d([1, 2, 3, 4]);
+  const b = tf.mul(a, 1.1);
+  assert.ok(Math.abs(updateToDataRatio(a, b) - 0.1) < 1e-6);
+  const v = tf.variable(tf.tensor2d([[1, 2], [3, 4]]));
+  const before = tf.memory().numTensors;
+  const t = trackLayerRatios([v]);
+  const half = tf.mul(v, 0.5) as tf.Tensor2D;
+  v.assign(half);
+  half.dispose();
+  t.onStep();
+  assert.ok(Math.abs(Object.values(t.ratios)[0][0] - 0.5) < 1e-6);
+  t.dispose();
+  assert.is(tf.memory().numTensors, before);
+  tf.dispose([a, b, v]);
+});
+
+test("maxAbsDiff, peak, clippedFraction: known answers and RangeErrors", () => {
+  const x = [tf.tensor1d([1, 2]), tf.tensor2d([[0, 0]])];
+  const y = [tf.tensor1d([1, 2.5]), tf.tensor2d([[0, -1]])];
+  assert.is(maxAbsDiff(x, y), 1);
+  assert.throws(() => maxAbsDiff(x, y.slice(1)), RangeError);
+  assert.throws(() => maxAbsDiff([x[0]], [y[1]]), RangeError);
+  tf.dispose([...x, ...y]);
+  assert.equal(peak([3, 9, NaN, 4]), { step: 1, value: 9 });
+  assert.throws(() => peak([NaN]), RangeError);
+  const steps = [0.5, 2, 3, 1].map((gradNorm, step) => ({ step, lr: 1, trainLoss: 1, gradNorm, updateRatio: 0, time: 0 }));
+  assert.is(clippedFraction({ steps } as any, 1), 0.5);
+  assert.throws(() => clippedFraction({ steps } as any, 0), RangeError);
+});
+
+test("quadraticRun: w_t = (1 − ηL)^t from 1; the default test stops 2.5/L at step 3", async () => {
+  const r = await quadraticRun(4, 0.375, 5);
+  r.w.forEach((w, t) => assert.ok(Math.abs(w - (-0.5) ** t) < 1e-6, `step ${t}: ${w}`));
+  assert.is(r.history.stepsDone, 5);
+  const g = await quadraticRun(4, 0.625, 50, { divergence: {} });
+  assert.is(g.history.divergedAt, 3);
+  const free = await quadraticRun(4, 0.625, 50);
+  assert.is(free.history.stepsDone, 50, "no ratio test by default");
 });
 
 test.run();

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
   lineChart, runsChart, lrSweepChart, scheduleChart, landscapeChart, heatmapChart, histogramChart,
-  LineLayer, PointLayer, CellLayer, BarLayer, describeFigure, downsampleIndices, roundSignificant, formatNumber, formatDuration,
+  LineLayer, PointLayer, CellLayer, BarLayer, describeFigure, withReferenceLines, withMarkers, withDivergedMarkers, toVegaLite, downsampleIndices, roundSignificant, formatNumber, formatDuration,
 } from "../src/plot/index";
 
 test("lineChart: default axes, x defaults to 0..n-1, mismatched lengths are a RangeError", () => {
@@ -54,6 +54,33 @@ test("lrSweepChart: diverged runs become crosses on the top edge of the fitted y
   assert.equal(crosses.x, [0.3, 1]);
   assert.equal(crosses.y, [hi, hi]);
   assert.throws(() => lrSweepChart({ title: "s", points: [{ lr: -1, loss: 1 }] }), /lr must be finite and > 0/);
+});
+
+test("withReferenceLines: dashed grey lines across the drawable x range (a step-0 start is skipped on log x)", () => {
+  const f = lineChart({ title: "t", series: [{ name: "a", x: [0, 10, 100], y: [3, 2, 1] }], x: { scale: "log" } });
+  const g = withReferenceLines(f, [{ name: "floor", y: 1.5 }, { name: "start", y: 3 }]);
+  assert.is(f.layers.length, 1, "the input figure is left alone");
+  const refs = g.layers.slice(1) as LineLayer[];
+  assert.equal(refs.map((l) => [l.series[0].name, l.series[0].x, l.series[0].y]), [["floor", [10, 100], [1.5, 1.5]], ["start", [10, 100], [3, 3]]]);
+  assert.ok(refs.every((l) => l.dash && l.color));
+  assert.is(new Set(refs.map((l) => l.color)).size, 2, "two greys");
+  assert.match(describeFigure(g), /reference line floor; reference line start/);
+  const spec = toVegaLite(g) as Record<string, any>;
+  assert.equal(spec.layer[1].mark.strokeDash, [6, 4]);
+  assert.equal(spec.layer[1].encoding.color.scale.range, [refs[0].color]);
+  assert.throws(() => withReferenceLines(f, []), RangeError);
+  assert.throws(() => withReferenceLines(lineChart({ title: "t", series: [{ name: "a", y: [1] }], y: { scale: "log" } }), [{ name: "zero", y: 0 }]), /drawable/);
+});
+
+test("withMarkers / withDivergedMarkers: one legend entry on top; a cross at the last finite point of each run that ends in NaN", () => {
+  const f = lineChart({ title: "t", series: [{ name: "ok", y: [3, 2, 1] }, { name: "blown", y: [3, 9, 40, NaN] }, { name: "early", y: [3, NaN] }] });
+  const d = withDivergedMarkers(f);
+  const p = d.layers[1] as PointLayer;
+  assert.equal([p.name, p.shape, p.x, p.y], ["diverged", "cross", [2, 0], [40, 3]]);
+  assert.is(withDivergedMarkers(lineChart({ title: "t", series: [{ name: "ok", y: [1, 2] }] })).layers.length, 1);
+  const m = withMarkers(f, { name: "largest spike", x: [1], y: [9] }).layers[1] as PointLayer;
+  assert.equal([m.shape, m.x, m.y], ["diamond", [1], [9]]);
+  assert.throws(() => withMarkers(f, { name: "bad", x: [1, 2], y: [1] }), RangeError);
 });
 
 test("scheduleChart takes {step, lr} samples", () => {

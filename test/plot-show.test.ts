@@ -2,7 +2,7 @@
 // writer replaced by a recorder (what the kernel does at the start of each cell).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { lrSweepChart, show, figureBundle, inKernel, kernelDisplayWriter, DisplayContent, VEGALITE_MIME, toPlotly, wantsPlot, plotInBrowser, runsChart, heatmapChart, histogramChart, landscapeChart } from "../src/plot/index";
+import { lrSweepChart, show, figureBundle, inKernel, kernelDisplayWriter, DisplayContent, VEGALITE_MIME, toPlotly, wantsPlot, plotInBrowser, runsChart, heatmapChart, histogramChart, landscapeChart, runColors } from "../src/plot/index";
 import { showTable, tableHtml, tableText } from "../src/table";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -79,15 +79,14 @@ test("showTable renders a real danfojs DataFrame", async () => {
   assert.match(html, /<td[^>]*>0.01<\/td><td[^>]*>1.5<\/td>/);
 });
 
-test("plotly adapter: one trace per curve/marker set, log axes, parameter colours run dark to light", () => {
+test("plotly adapter: one trace per curve/marker set, log axes, parameter colours as in Vega-Lite (runColors, in parameter order)", () => {
   const runs = runsChart({ title: "r", runs: [0.001, 0.01, 0.1].map((v) => ({ value: v, y: [2, 1] })), y: { scale: "log" } });
   const p = toPlotly(runs);
   assert.is(p.data.length, 3);
   assert.equal(p.data.map((d) => d.name), ["lr=1e-3", "lr=0.01", "lr=0.1"]);
   assert.is((p.layout.yaxis as { type: string }).type, "log");
-  const lum = (c: string) => { const m = c.match(/\d+/g)!.map(Number); return 0.3 * m[0] + 0.59 * m[1] + 0.11 * m[2]; };
   const colors = p.data.map((d) => (d as { line: { color: string } }).line.color);
-  assert.ok(lum(colors[0]) < lum(colors[1]) && lum(colors[1]) < lum(colors[2]), colors.join(" "));
+  assert.equal(colors, runColors(3));
   const sweep = toPlotly(fig);
   assert.equal(sweep.data.map((d) => [d.name, d.mode]), [["final loss", "lines+markers"], ["diverged", "markers"]]);
   assert.is((sweep.layout.xaxis as { type: string }).type, "log");

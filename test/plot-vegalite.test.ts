@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { compile, TopLevelSpec } from "vega-lite";
 import {
   lineChart, runsChart, lrSweepChart, scheduleChart, landscapeChart, heatmapChart, histogramChart, intervalChart, describeFigure,
-  toVegaLite, renderSvg, compactSvg, VEGALITE_SCHEMA, Figure,
+  toVegaLite, renderSvg, compactSvg, VEGALITE_SCHEMA, Figure, RUN_COLORS, runColors, withReferenceLines, withDivergedMarkers,
 } from "../src/plot/index";
 
 type Json = Record<string, any>;
@@ -21,6 +21,7 @@ function allFigures(): Record<string, Figure> {
     heatmap: heatmapChart({ title: "LR x batch", x: { label: "learning rate", values: [0.01, 0.1] }, y: { label: "batch size", values: [8, 16] }, z: [[1, 2], [3, NaN]] }),
     histogram: histogramChart({ title: "Hist", groups: [{ name: "sgd", values: decay(0.01) }, { name: "adam", values: decay(0.1) }] }),
     interval: intervalChart({ title: "Final loss per schedule", arms: [{ name: "constant", values: [2.3, 2.32, 2.31] }, { name: "cosine", values: [2.2, 2.21, NaN] }] }),
+    reference: withDivergedMarkers(withReferenceLines(lineChart({ title: "Ref", series: [{ name: "a", y: decay(0.05) }, { name: "b", y: [3, 9, NaN] }], y: { scale: "log" } }), [{ name: "floor", y: 0.5 }])),
   };
 }
 
@@ -51,14 +52,24 @@ test("long curves are decimated and rounded in the inlined data; non-drawable po
   assert.throws(() => toVegaLite(fig, { maxPoints: 2 }), /maxPoints must be an integer >= 4/);
 });
 
-test("curves coloured by a parameter use a sequential scheme, ordered by the parameter", () => {
+test("curves coloured by a parameter get distinct ordered colours, ordered by the parameter; viridis beyond 10", () => {
   const spec = toVegaLite(allFigures().runs) as Json;
   const color = spec.layer[0].encoding.color;
-  assert.is(color.scale.scheme.name, "viridis");
   assert.equal(color.sort, ["lr=1e-3", "lr=0.01", "lr=0.1", "lr=1"]);
+  assert.equal(color.scale.domain, color.sort);
+  assert.equal(color.scale.range, runColors(4));
   const many = runsChart({ title: "m", runs: Array.from({ length: 12 }, (_, i) => ({ value: 10 ** (-i / 3), y: [1, 0.5] })) });
   const mc = (toVegaLite(many) as Json).layer[0].encoding.color;
   assert.equal([mc.field, mc.type, mc.scale.type], ["p", "quantitative", "log"]);
+  assert.is(mc.scale.scheme.name, "viridis");
+});
+
+test("runColors: the ramp's ends for 2 runs, all ten for 10, distinct, a RangeError outside 1..10", () => {
+  assert.equal(runColors(1), [RUN_COLORS[0]]);
+  assert.equal(runColors(2), [RUN_COLORS[0], RUN_COLORS[9]]);
+  assert.equal(runColors(10), [...RUN_COLORS]);
+  for (let n = 1; n <= 10; n++) assert.is(new Set(runColors(n)).size, n, `${n} runs`);
+  for (const bad of [0, 11, 2.5, NaN]) assert.throws(() => runColors(bad), RangeError);
 });
 
 test("SVG: valid, titled, legends name every series, one path per curve, tens of KB", async () => {

@@ -1,7 +1,7 @@
 // The figure vocabulary of the series: small functions that turn experiment results into a
 // Figure with sensible defaults (titles, labelled axes with units, log scales where the lesson
 // needs them). They only arrange data; drawing is the adapters' job.
-import { Axis, CellLayer, Figure, HistogramBin, Layer, LineSeries, ParameterColor, PointLayer, ScaleType, cellEdges, drawable } from "./figure";
+import { Axis, CellLayer, Figure, HistogramBin, Layer, LineSeries, ParameterColor, PointLayer, PointShape, ScaleType, cellEdges, drawable } from "./figure";
 import { formatNumber } from "./format";
 
 const WIDTH = 480;
@@ -381,4 +381,83 @@ export function histogramChart(o: HistogramOptions): Figure {
     return { name: g.name, bins: hb };
   });
   return frame("histogram", o, x, y, [{ type: "bars", groups: barGroups }]);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface ReferenceLine {
+  /** Legend entry, e.g. "clip threshold c = 1" or "Karpathy's 1e-3". */
+  name: string;
+  /** Height of the horizontal line. */
+  y: number;
+}
+
+const REFERENCE_GREYS = ["#444444", "#888888", "#bbbbbb"];
+
+/**
+ * The figure with horizontal dashed grey lines across the x range of its curves (only over x
+ * values drawable on its x axis, so a curve that starts at step 0 still spans a log x axis).
+ * A threshold, a floor or a rule of thumb drawn where the reader compares the curves with it.
+ */
+export function withReferenceLines(fig: Figure, lines: ReferenceLine[]): Figure {
+  if (!Array.isArray(lines) || lines.length === 0 || lines.length > REFERENCE_GREYS.length) {
+    throw new RangeError(`lines must be an array of 1 to ${REFERENCE_GREYS.length} reference lines`);
+  }
+  lines.forEach((l, i) => {
+    if (!l || typeof l.name !== "string" || !drawable(l.y, fig.y.scale)) {
+      throw new RangeError(`lines[${i}] must be {name, y} with y drawable on the ${fig.y.scale} y axis; got ${JSON.stringify(l)}`);
+    }
+  });
+  const xs = fig.layers.flatMap((l) => (l.type === "line" ? l.series.flatMap((s) => s.x) : l.type === "point" ? l.x : []));
+  const range = fig.x.domain ?? extent(xs, fig.x.scale);
+  if (!range) throw new RangeError("the figure has no drawable x values to span");
+  const out: Figure = { ...fig, layers: [...fig.layers] };
+  lines.forEach((l, i) => {
+    const series = [{ name: l.name, x: [range[0], range[1]], y: [l.y, l.y] }];
+    out.layers.push({ type: "line", series, color: REFERENCE_GREYS[i], dash: [6, 4] });
+  });
+  return out;
+}
+
+export interface Markers {
+  /** Legend entry, e.g. "diverged" or "largest spike". */
+  name: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  /** Default "cross" in red for "diverged", otherwise a dark diamond. */
+  shape?: PointShape;
+  color?: string;
+}
+
+/** The figure with a set of marked points on top (one legend entry), e.g. where a spike peaks. */
+export function withMarkers(fig: Figure, m: Markers): Figure {
+  if (!m || typeof m.name !== "string") throw new RangeError("markers need a name");
+  const x = Array.from(m.x);
+  const y = Array.from(m.y);
+  if (x.length !== y.length) throw new RangeError(`markers "${m.name}": x has ${x.length} values but y has ${y.length}`);
+  const diverged = m.name === "diverged";
+  const layer: PointLayer = { type: "point", name: m.name, shape: m.shape ?? (diverged ? "cross" : "diamond"), x, y, color: m.color ?? (diverged ? "#d62728" : "#222222") };
+  return { ...fig, layers: [...fig.layers, layer] };
+}
+
+/**
+ * Red crosses at the last drawable point of every curve that ends in a non-finite value (a run
+ * that diverged), as runsChart draws them: for a lineChart of runs that differ in more than a rate.
+ */
+export function withDivergedMarkers(fig: Figure): Figure {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const layer of fig.layers) {
+    if (layer.type !== "line") continue;
+    for (const s of layer.series) {
+      if (s.y.every((v) => Number.isFinite(v))) continue;
+      let last = -1;
+      for (let i = 0; i < s.y.length && Number.isFinite(s.y[i]); i++) if (drawable(s.y[i], fig.y.scale) && drawable(s.x[i], fig.x.scale)) last = i;
+      if (last >= 0) {
+        xs.push(s.x[last]);
+        ys.push(s.y[last]);
+      }
+    }
+  }
+  return xs.length ? withMarkers(fig, { name: "diverged", x: xs, y: ys }) : fig;
 }

@@ -22,6 +22,7 @@ function layerText(layer: Layer): string {
   switch (layer.type) {
     case "line": {
       const n = layer.series.length;
+      if (layer.dash && layer.color) return `reference line${n === 1 ? "" : "s"} ${list(layer.series.map((s) => s.name))}`;
       const what = `${n} curve${n === 1 ? "" : "s"}`;
       const by = layer.colorBy ? ` coloured by ${layer.colorBy.label}` : "";
       return `${what}${by}: ${list(layer.series.map((s) => s.name))}`;

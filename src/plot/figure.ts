@@ -35,6 +35,10 @@ export interface LineLayer {
   colorBy?: ParameterColor;
   /** Draw a dot at each sample (optimizer trajectories). */
   showPoints?: boolean;
+  /** One CSS colour for every curve of the layer (reference lines); overrides colorBy. */
+  color?: string;
+  /** Dash pattern in pixels, e.g. [6, 4] (reference lines). */
+  dash?: number[];
 }
 
 export type PointShape = "circle" | "cross" | "triangle-up" | "diamond" | "square";

@@ -2,6 +2,7 @@
 // (svg), plotly/nodeplotlib (plotly), and show() for notebooks.
 export * from "./figure";
 export * from "./format";
+export * from "./palette";
 export * from "./downsample";
 export * from "./build";
 export * from "./vegalite";

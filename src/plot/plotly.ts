@@ -6,6 +6,7 @@ import type { Layout, Plot } from "nodeplotlib";
 import { Axis, Figure, PointShape, axisTitle, drawable } from "./figure";
 import { formatNumber } from "./format";
 import { inKernel } from "./notebook";
+import { RUN_COLORS, runColors } from "./palette";
 
 export interface PlotlyFigure {
   data: Plot[];
@@ -41,8 +42,12 @@ export function toPlotly(fig: Figure): PlotlyFigure {
       const t = (p: number) => (layer.colorBy?.scale === "log" ? Math.log10(p) : p);
       const lo = Math.min(...params.map(t));
       const hi = Math.max(...params.map(t));
-      for (const s of layer.series) {
-        const color = layer.colorBy ? sequential(hi > lo ? (t(s.param ?? lo) - lo) / (hi - lo) : 0) : categorical(colorIndex++);
+      // as in the Vega-Lite view: distinct ordered colours up to 10 runs, viridis beyond
+      const discrete = layer.series.length <= RUN_COLORS.length ? runColors(layer.series.length) : null;
+      const rank = params.map((p) => params.filter((q) => q < p).length);
+      layer.series.forEach((s, k) => {
+        const color = layer.color ?? (!layer.colorBy ? categorical(colorIndex++)
+          : discrete ? discrete[rank[k]] : sequential(hi > lo ? (t(s.param ?? lo) - lo) / (hi - lo) : 0));
         const keep = s.x.map((x, i) => drawable(x, fig.x.scale) && drawable(s.y[i], fig.y.scale));
         data.push({
           type: "scatter",
@@ -50,9 +55,9 @@ export function toPlotly(fig: Figure): PlotlyFigure {
           name: s.name,
           x: s.x.filter((_, i) => keep[i]),
           y: s.y.filter((_, i) => keep[i]),
-          line: { color, width: 2 },
+          line: layer.dash ? { color, width: 2, dash: layer.dash.map((d) => `${d}px`).join(",") } : { color, width: 2 },
         } as Plot);
-      }
+      });
     } else if (layer.type === "point") {
       data.push({
         type: "scatter",

@@ -3,6 +3,7 @@
 import { Axis, BarLayer, CellLayer, Figure, IntervalLayer, Layer, LineLayer, PointLayer, axisTitle, cellEdges, drawable } from "./figure";
 import { downsampleIndices, roundSignificant } from "./downsample";
 import { formatNumber } from "./format";
+import { RUN_COLORS, runColors } from "./palette";
 
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
 export const VEGALITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
@@ -26,8 +27,8 @@ type Json = Record<string, unknown>;
 
 /** A sequential scheme that stays readable on white (viridis without its palest yellow). */
 const SEQUENTIAL = { name: "viridis", extent: [0, 0.9] };
-/** Curves coloured by a parameter get a discrete legend (one entry per run) up to this many runs. */
-const MAX_DISCRETE_LEGEND = 10;
+/** Curves coloured by a parameter get a discrete legend (one entry per run, colours of runColors) up to this many runs. */
+const MAX_DISCRETE_LEGEND = RUN_COLORS.length;
 
 /** Grid lines, except over a landscape (they would show through as stripes across its cells). */
 function gridOn(fig: Figure): boolean {
@@ -87,17 +88,20 @@ function lineLayer(fig: Figure, layer: LineLayer, o: Required<VegaLiteOptions>):
     y: positional(fig.y, "y", gridOn(fig)),
     order: { field: "i", type: "quantitative" }, // draw in sample order, not sorted by x (trajectories)
   };
-  if (layer.colorBy && layer.series.length > MAX_DISCRETE_LEGEND) {
+  if (layer.color) {
+    color = { field: "s", type: "nominal", sort: names, title: null, scale: { domain: names, range: names.map(() => layer.color) } };
+  } else if (layer.colorBy && layer.series.length > MAX_DISCRETE_LEGEND) {
     color = { field: "p", type: "quantitative", title: layer.colorBy.label, scale: { type: layer.colorBy.scale, scheme: SEQUENTIAL } };
     encoding.detail = { field: "s", type: "nominal" };
   } else if (layer.colorBy) {
-    color = { field: "s", type: "ordinal", sort: names, title: layer.colorBy.label, scale: { scheme: SEQUENTIAL } };
+    color = { field: "s", type: "ordinal", sort: names, title: layer.colorBy.label, scale: { domain: names, range: runColors(names.length) } };
   } else {
     color = { field: "s", type: "nominal", sort: names, title: null, scale: { scheme: "tableau10" } };
   }
   encoding.color = color;
   const mark: Json = { type: "line", clip: true, strokeWidth: 1.8, tooltip: true };
   if (layer.showPoints) mark.point = { filled: true, size: 24, aria: false };
+  if (layer.dash) mark.strokeDash = layer.dash;
   const transform = [...unpack(["x", "y"]), { window: [{ op: "row_number", as: "i" }], groupby: ["s"] }];
   return { data: { values }, transform, mark, encoding };
 }

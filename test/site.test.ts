@@ -11,6 +11,13 @@ import { buildSite, SITE, SiteReport } from "../scripts/site/build";
 import { serve } from "../scripts/site/serve";
 import { gate, missing } from "./requirements";
 
+// Page functions run in the browser; the test project has no DOM library, so name what they use.
+declare const document: { querySelectorAll(sel: string): { length: number }; body: { dataset: Record<string, string | undefined> } };
+declare class Event {
+  constructor(type: string, init?: { bubbles?: boolean });
+}
+type HTMLInputElement = { value: string; dispatchEvent(e: Event): boolean };
+
 const OUT = path.resolve(__dirname, "..", "out");
 const inBrowser = gate(test, __filename, missing(["chromium"]));
 let report: SiteReport;

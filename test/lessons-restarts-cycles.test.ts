@@ -5,8 +5,10 @@ import * as assert from "uvu/assert";
 import { ready } from "../src/backend";
 import { createMultiMinima } from "../src/models/index";
 import { sgd } from "../src/optimizers/index";
-import { constant, cosineAnnealing, cosineWarmRestarts, cyclic, oneCycle } from "../src/schedules/index";
+import { constant, cosineAnnealing, cosineWarmRestarts } from "../src/schedules/index";
 import { trainSync } from "../src/train/index";
+import { resolveExperiment } from "../src/sweep/index";
+import type { SweepConfig } from "../src/sweep/index";
 import {
   barrierOut,
   cycleEnds,
@@ -15,8 +17,9 @@ import {
   firstCycleFor,
   hotFraction,
   nll,
-  planSchedule,
+  armSchedules,
   restartsMlp,
+  RESTARTS_MLP,
   runParticles,
   spearman,
   temperature,
@@ -28,22 +31,20 @@ test.before(async () => {
 
 const close = (a: number, b: number, tol = 1e-12) => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
 
-test("planSchedule gives the library's schedules at the plan's peak and length", () => {
-  const T = 70;
-  const pairs = [
-    [planSchedule({ name: "constant" }, 0.3, T), constant({ lr: 0.3 })],
-    [planSchedule({ name: "cosine" }, 0.3, T), cosineAnnealing({ lr: 0.3, totalSteps: T })],
-    [planSchedule({ name: "sgdr", firstCycleSteps: 10, cycleMult: 2 }, 0.3, T), cosineWarmRestarts({ lr: 0.3, firstCycleSteps: 10, cycleMult: 2 })],
-    [planSchedule({ name: "cyclic", baseLr: 0.05, stepSizeUp: 7, mode: "triangular2" }, 0.3, T), cyclic({ baseLr: 0.05, maxLr: 0.3, stepSizeUp: 7, mode: "triangular2" })],
-    [planSchedule({ name: "one-cycle", pctStart: 0.25 }, 0.3, T), oneCycle({ maxLr: 0.3, totalSteps: T, pctStart: 0.25 })],
-  ] as const;
-  for (const [a, b] of pairs) for (let t = 0; t < T + 5; t++) assert.ok(close(a(t), b(t)), `step ${t}: ${a(t)} vs ${b(t)}`);
-  // The peak is where each schedule says: SGDR restarts at 10 and 30, cyclic tops at 7.
-  const sgdr = planSchedule({ name: "sgdr", firstCycleSteps: 10, cycleMult: 2 }, 0.3, T);
-  assert.ok(close(sgdr(10), 0.3) && close(sgdr(30), 0.3) && sgdr(29) < 0.01);
-  assert.ok(close(planSchedule({ name: "cyclic", baseLr: 0.05, stepSizeUp: 7 }, 0.3, T)(7), 0.3));
-  assert.throws(() => planSchedule({ name: "warp" }, 0.3, T), /unknown plan/);
-  assert.throws(() => planSchedule({ name: "sgdr", firstCycleSteps: "ten" }, 0.3, T), /firstCycleSteps must be a number/);
+test("armSchedules samples each arm's library schedule at its own or the shared peak", () => {
+  const arms: { name: string; config: SweepConfig }[] = [
+    { name: "cosine", config: { schedule: "cosine" } },
+    { name: "sgdr", config: { schedule: { name: "cosine-restarts", firstCycleSteps: 10, cycleMult: 2 } } },
+    { name: "low", config: { schedule: "constant", lr: 0.1 } },
+  ];
+  const [cos, sgdr, low] = armSchedules(arms, 0.3, 70);
+  const ref = cosineAnnealing({ lr: 0.3, totalSteps: 70 });
+  for (const p of cos.samples) assert.ok(close(p.lr, ref(p.step)));
+  assert.is(cos.samples[cos.samples.length - 1].step, 69);
+  const restarts = cosineWarmRestarts({ lr: 0.3, firstCycleSteps: 10, cycleMult: 2 });
+  for (const p of sgdr.samples) assert.ok(close(p.lr, restarts(p.step)));
+  assert.ok(close(sgdr.samples[30].lr, 0.3), "a restart at step 30");
+  assert.ok(low.samples.every((p) => p.lr === 0.1));
 });
 
 test("cycleEnds and firstCycleFor: SGDR's cycle boundaries", () => {
@@ -129,7 +130,7 @@ test("runParticles: no noise at a stable rate, nobody leaves; one particle follo
 });
 
 test("restartsMlp: snapshots score the validation set; the last one is the final model", () => {
-  const out = restartsMlp({ plan: { name: "sgdr", firstCycleSteps: 10, cycleMult: 1 }, lr: 0.5, steps: 20, snapshots: [10, 20], hidden: 16, seed: 0, evalEvery: 10 });
+  const out = restartsMlp({ schedule: { name: "cosine-restarts", firstCycleSteps: 10, cycleMult: 1 }, lr: 0.5, steps: 20, snapshots: [10, 20], hidden: 16, seed: 0, evalEvery: 10 });
   const losses = JSON.parse(out.metrics.snapshotLosses as string) as number[];
   assert.is(losses.length, 2);
   const at10 = out.history.evals.find((e) => e.step === 10)!.valLoss;
@@ -137,7 +138,15 @@ test("restartsMlp: snapshots score the validation set; the last one is the final
   assert.ok(Math.abs(losses[1] - out.history.finalValLoss!) < 1e-4);
   const ens = out.metrics.ensembleLoss as number;
   assert.ok(ens <= (losses[0] + losses[1]) / 2 + 1e-9);
+  const lastK = JSON.parse(out.metrics.ensembleLastK as string) as number[];
+  assert.ok(Math.abs(lastK[0] - losses[1]) < 1e-12 && Math.abs(lastK[1] - ens) < 1e-12);
   assert.ok(out.history.steps[10].lr === 0.5 && out.history.steps[9].lr < 0.05, "a restart at step 10");
+});
+
+test("a notebook that imported the lesson resolves its experiment without loading the module again", () => {
+  assert.is(resolveExperiment({ name: "restarts-mlp", module: "/nowhere/restarts-cycles.ts" }), restartsMlp);
+  assert.is(RESTARTS_MLP.name, "restarts-mlp");
+  assert.ok(RESTARTS_MLP.module.endsWith("src/lessons/restarts-cycles.ts"));
 });
 
 test.run();

@@ -1,7 +1,7 @@
 // Helpers of notebook 07 (restarts and cycles):
-// - schedule plans: a JSON name + options -> the library's schedule (SGDR, cyclic, one-cycle...),
-//   so that sweep workers can rebuild every arm from its configuration;
-// - the "restarts-mlp" sweep experiment: the names MLP trained under a plan, with snapshots of the
+// - SGDR's cycle boundaries;
+// - the "restarts-mlp" sweep experiment: the names MLP trained under a schedule spec (the sweep's
+//   specs: "cosine", "cosine-restarts", "cyclic", "one-cycle", ...), with snapshots of the
 //   model's predicted probabilities at chosen steps and their ensemble's validation loss;
 // - the escape experiment: many noisy-SGD particles on a landscape with several minima (the
 //   multi-minima model with gradient noise), vectorised in plain JS, with the theory's hazard;
@@ -9,65 +9,20 @@
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs-core";
 import type { Schedule } from "../schedules/types";
-import { constant } from "../schedules/constant";
-import { cosineAnnealing } from "../schedules/cosine-annealing";
-import { cosineWarmRestarts } from "../schedules/cosine-warm-restarts";
-import { cyclic, CyclicMode } from "../schedules/cyclic";
-import { oneCycle } from "../schedules/one-cycle";
 import { createRng } from "../random";
 import type { MultiMinima } from "../models/multi-minima";
 import { createMlpCharModel } from "../models/mlp-char";
 import { createNamesDataset } from "../data/text-dataset";
-import { optimizerFromSpec } from "../sweep/factories";
+import { optimizerFromSpec, scheduleFromSpec } from "../sweep/factories";
 import { num, registerExperiment } from "../sweep/experiments";
 import type { Config, Json } from "../sweep/grid";
+import { progress, Progress } from "../progress";
 import { projectRoot } from "../sweep/paths";
 import { trainSync } from "../train/train";
 import type { History } from "../train/types";
 
 // ---------------------------------------------------------------------------------------------
-// Schedule plans
-
-/**
- * A schedule as JSON, with the peak rate and the run's length supplied separately:
- * - `{ name: "constant" }`, `{ name: "cosine" }` (one cosine over the whole run, to 0);
- * - `{ name: "sgdr", firstCycleSteps, cycleMult? }` (cosine warm restarts);
- * - `{ name: "cyclic", baseLr, stepSizeUp, mode?, gamma? }` (maxLr = the peak);
- * - `{ name: "one-cycle", pctStart?, divFactor?, finalDivFactor? }` (maxLr = the peak).
- */
-export type Plan = { name: string; [option: string]: Json };
-
-/** The library schedule a plan names, at peak rate `lr` over `steps` updates. */
-export function planSchedule(plan: Plan, lr: number, steps: number): Schedule {
-  const o = plan as Record<string, Json>;
-  const n = (key: string, fallback?: number): number | undefined => {
-    const v = o[key];
-    if (v === undefined) return fallback;
-    if (typeof v !== "number") throw new RangeError(`plan ${plan.name}: ${key} must be a number; got ${JSON.stringify(v)}`);
-    return v;
-  };
-  switch (plan.name) {
-    case "constant":
-      return constant({ lr });
-    case "cosine":
-      return cosineAnnealing({ lr, totalSteps: steps, minLr: n("minLr", 0) });
-    case "sgdr":
-      return cosineWarmRestarts({ lr, firstCycleSteps: n("firstCycleSteps") as number, cycleMult: n("cycleMult", 1), minLr: n("minLr", 0) });
-    case "cyclic":
-      return cyclic({
-        baseLr: n("baseLr") as number,
-        maxLr: lr,
-        stepSizeUp: n("stepSizeUp") as number,
-        stepSizeDown: n("stepSizeDown"),
-        mode: (o.mode ?? "triangular") as CyclicMode,
-        gamma: n("gamma", 1),
-      });
-    case "one-cycle":
-      return oneCycle({ maxLr: lr, totalSteps: steps, pctStart: n("pctStart", 0.3), divFactor: n("divFactor", 25), finalDivFactor: n("finalDivFactor", 1e4) });
-    default:
-      throw new RangeError(`unknown plan "${plan.name}"; known: constant, cosine, sgdr, cyclic, one-cycle`);
-  }
-}
+// SGDR's cycles
 
 /** The steps at which SGDR cycles end (a restart follows each, except past `total`), up to `total`. */
 export function cycleEnds(firstCycleSteps: number, cycleMult: number, total: number): number[] {
@@ -122,7 +77,8 @@ export function ensembleNll(members: readonly ArrayLike<number>[]): number {
 let namesData: ReturnType<typeof createNamesDataset> | null = null;
 
 /**
- * The names MLP (makemore) trained under `config.plan` at peak `config.lr` for `config.steps`
+ * The names MLP (makemore) trained with SGD (or `config.optimizer`) under the schedule spec
+ * `config.schedule` at peak `config.lr` for `config.steps`
  * updates; at every step in `config.snapshots` it records each validation example's predicted
  * probability of its true next character. Metrics: `snapshotLosses` (JSON list, one validation
  * NLL per snapshot), `ensembleLastK` (JSON list: the NLL of the average of the last k snapshots,
@@ -133,7 +89,7 @@ export function restartsMlp(config: Config) {
   const steps = num(config, "steps");
   const lr = num(config, "lr");
   const contextSize = num(config, "contextSize", 3);
-  const model = createMlpCharModel({ data, contextSize, embedding: num(config, "embedding", 10), hidden: num(config, "hidden", 64), seed: num(config, "modelSeed", 0) });
+  const model = createMlpCharModel({ data, contextSize, embedding: num(config, "embedding", 10), hidden: num(config, "hidden", 64), seed: num(config, "modelSeed", num(config, "seed", 0)) });
   const snapshots = (Array.isArray(config.snapshots) ? config.snapshots : []) as number[];
   const val = data.contexts("val", contextSize);
   const members: Float32Array[] = [];
@@ -148,7 +104,7 @@ export function restartsMlp(config: Config) {
     const history = trainSync({
       model,
       optimizer: optimizerFromSpec(config.optimizer, lr),
-      schedule: planSchedule(config.plan as Plan, lr, steps),
+      schedule: scheduleFromSpec(config.schedule, lr, steps),
       steps,
       batchSize: num(config, "batchSize", 32),
       seed: num(config, "seed", 0),
@@ -319,18 +275,15 @@ export function spearman(xs: readonly number[], ys: readonly number[]): number {
 // ---------------------------------------------------------------------------------------------
 // Reading runs in the notebook
 
-/** An arm of a comparison: a legend name and the plan it trains with. */
-export interface Arm {
-  name: string;
-  plan: Plan;
-  /** Peak rate of this arm when it is not the shared one (e.g. a constant at a lower rate). */
-  lr?: number;
-}
-
-/** `{ name, samples }` of each arm's schedule over `steps`, for scheduleChart. */
-export function armSchedules(arms: readonly Arm[], lr: number, steps: number): { name: string; samples: { step: number; lr: number }[] }[] {
+/** `{ name, samples }` of each arm's schedule (its `config.schedule` at `config.lr ?? lr`), for scheduleChart. */
+export function armSchedules(
+  arms: readonly { name: string; config: Config }[],
+  lr: number,
+  steps: number,
+): { name: string; samples: { step: number; lr: number }[] }[] {
   return arms.map((a) => {
-    const s = planSchedule(a.plan, a.lr ?? lr, steps);
+    const peak = typeof a.config.lr === "number" ? a.config.lr : lr;
+    const s = scheduleFromSpec(a.config.schedule, peak, steps);
     const stride = Math.max(1, Math.floor(steps / 400));
     const samples: { step: number; lr: number }[] = [];
     for (let t = 0; t < steps; t += stride) samples.push({ step: t, lr: s(t) });
@@ -370,4 +323,75 @@ export function listMetric(metrics: Record<string, unknown> | undefined, key: st
 /** Binomial standard error of a fraction measured on n particles. */
 export function fractionError(p: number, n: number): number {
   return Math.sqrt(Math.max(p * (1 - p), 1 / n) / n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The escape experiment over schedules and peak rates
+
+/** A schedule of the escape experiment: a legend name and a sweep schedule spec ("cosine", ...). */
+export interface EscapeArm {
+  name: string;
+  schedule: Json;
+}
+
+export interface EscapeRow {
+  arm: string;
+  peak: number;
+  /** Fraction of particles ending in the global minimum's basin. */
+  global: number;
+  /** Fraction that left the starting basin at least once. */
+  everLeft: number;
+  /** Kramers hazard of the barrier out of the starting basin (see `escapeHazard`). */
+  hazard: number;
+  /** Fraction of steps at or above half the peak rate. */
+  hot: number;
+  /** Fraction in the global basin over the run. */
+  curve: { x: number[]; y: number[] };
+}
+
+/**
+ * Every arm at every peak rate: `particles` noisy-SGD runs from the landscape's starting minimum,
+ * all arms with the same noise seed and step budget. The hazard uses the lowest barrier out of the
+ * starting basin.
+ */
+export function escapeTable(o: {
+  landscape: MultiMinima;
+  arms: readonly EscapeArm[];
+  peaks: readonly number[];
+  steps: number;
+  particles: number;
+  seed: number;
+  noise?: number;
+}): EscapeRow[] {
+  const f = o.landscape;
+  const noise = o.noise ?? f.noise;
+  const home = f.basinOf(f.start[0]);
+  const global = f.minima.findIndex((m) => m.x === f.optimum[0]);
+  const barrier = barrierOut(f, home);
+  const rows: EscapeRow[] = [];
+  for (const peak of o.peaks) {
+    for (const arm of o.arms) {
+      const schedule = scheduleFromSpec(arm.schedule, peak, o.steps);
+      const r = runParticles({ landscape: f, schedule, steps: o.steps, noise, particles: o.particles, seed: o.seed });
+      rows.push({
+        arm: arm.name,
+        peak,
+        global: r.endFractions[global],
+        everLeft: r.everLeft,
+        hazard: escapeHazard(schedule, o.steps, barrier, noise),
+        hot: hotFraction(schedule, o.steps, peak),
+        curve: { x: r.curveSteps, y: r.curve.map((c) => c[global]) },
+      });
+    }
+  }
+  return rows;
+}
+
+/** A progress line for compareArms' `onProgress`. */
+export function armsProgress(label: string): (done: number, total: number) => void {
+  let bar: Progress | null = null;
+  return (done, total) => {
+    bar ??= progress({ total, label });
+    bar.update(done);
+  };
 }

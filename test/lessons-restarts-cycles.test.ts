@@ -9,6 +9,7 @@ import { constant, cosineAnnealing, cosineWarmRestarts } from "../src/schedules/
 import { trainSync } from "../src/train/index";
 import { resolveExperiment } from "../src/sweep/index";
 import type { SweepConfig } from "../src/sweep/index";
+import type { History } from "../src/train/index";
 import {
   barrierOut,
   cycleEnds,
@@ -19,6 +20,9 @@ import {
   nll,
   armSchedules,
   restartsMlp,
+  checkPaired,
+  speedUp,
+  stepsToTargets,
   RESTARTS_MLP,
   runParticles,
   spearman,
@@ -141,6 +145,30 @@ test("restartsMlp: snapshots score the validation set; the last one is the final
   const lastK = JSON.parse(out.metrics.ensembleLastK as string) as number[];
   assert.ok(Math.abs(lastK[0] - losses[1]) < 1e-12 && Math.abs(lastK[1] - ens) < 1e-12);
   assert.ok(out.history.steps[10].lr === 0.5 && out.history.steps[9].lr < 0.05, "a restart at step 10");
+});
+
+test("stepsToTargets and speedUp: per-run targets, null when a run never gets there", () => {
+  const h = (losses: number[]) => ({ evals: losses.map((v, i) => ({ step: 10 * i, valLoss: v, time: 0 })) }) as unknown as History;
+  const runs = [h([3, 2.5, 2.2, 2.1]), h([3, 2.4, 2.3, 2.2])];
+  assert.equal(stepsToTargets(runs, [2.2, 2.4]), [20, 10]);
+  assert.equal(stepsToTargets(runs, [2.0, 2.4]), [null, 10]);
+  assert.is(speedUp([30, 30], [20, 10]), 2);
+  assert.is(speedUp([30, 30], [null, 10]), null);
+  assert.throws(() => stepsToTargets(runs, [2]), /one target per run/);
+});
+
+test("checkPaired: every per-seed gap must exceed the minimum", () => {
+  const lines: string[] = [];
+  const orig = console.log;
+  console.log = (l: string) => void lines.push(l);
+  try {
+    checkPaired("a below b", [1.0, 2.0, 3.0], [1.2, 2.11, 3.19], 0.05, "b − a");
+  } finally {
+    console.log = orig;
+  }
+  assert.is(lines[0], "✓ a below b: b − a per seed 0.200, 0.110, 0.190 (smallest 0.110 > 0.05)");
+  assert.throws(() => checkPaired("a below b", [1, 2, 3], [1.2, 1.9, 3.2], 0), /✗ a below b: gap per seed 0.200, -0.100, 0.200 \(smallest -0.100 <= 0\)/);
+  assert.throws(() => checkPaired("a below b", [1, 1], [1.05, 1.3], 0.1), /smallest 0.050 <= 0.1/);
 });
 
 test("a notebook that imported the lesson resolves its experiment without loading the module again", () => {

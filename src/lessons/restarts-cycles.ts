@@ -17,6 +17,7 @@ import { optimizerFromSpec, scheduleFromSpec } from "../sweep/factories";
 import { num, registerExperiment } from "../sweep/experiments";
 import type { Config, Json } from "../sweep/grid";
 import { progress, Progress } from "../progress";
+import { check, seedStats } from "../check";
 import { projectRoot } from "../sweep/paths";
 import { trainSync } from "../train/train";
 import type { History } from "../train/types";
@@ -394,4 +395,33 @@ export function armsProgress(label: string): (done: number, total: number) => vo
     bar ??= progress({ total, label });
     bar.update(done);
   };
+}
+
+/** Per run, the first evaluation step at or below that run's own target (null: never). */
+export function stepsToTargets(histories: readonly History[], targets: readonly number[]): (number | null)[] {
+  if (histories.length !== targets.length) throw new RangeError(`one target per run: ${histories.length} runs, ${targets.length} targets`);
+  return histories.map((h, i) => firstStepAtOrBelow(h, targets[i]));
+}
+
+/** mean(reference) / mean(steps): how many times fewer steps; null when any run never got there. */
+export function speedUp(reference: readonly (number | null)[], steps: readonly (number | null)[]): number | null {
+  if (reference.some((v) => v === null) || steps.some((v) => v === null) || steps.length === 0) return null;
+  const mean = (v: readonly (number | null)[]) => (v as number[]).reduce((s, x) => s + x, 0) / v.length;
+  return mean(reference) / mean(steps);
+}
+
+/**
+ * A paired comparison for arms that share seeds (same initialisation and batches per seed): every
+ * per-seed gap d_i = higher_i − lower_i must exceed `minGap`. For arms whose final loss jitters
+ * from seed to seed because their rate never anneals (a constant or a cyclical rate): their
+ * spread over seeds says how noisy the endpoint is, not how uncertain the ordering is.
+ */
+export function checkPaired(claim: string, lower: readonly number[], higher: readonly number[], minGap: number, what = "gap"): string {
+  if (lower.length !== higher.length || lower.length < 2) throw new RangeError(`checkPaired needs two lists of the same length >= 2; got ${lower.length} and ${higher.length}`);
+  if (!(minGap >= 0)) throw new RangeError(`minGap must be >= 0; got ${minGap}`);
+  const d = lower.map((v, i) => higher[i] - v);
+  const s = seedStats(d);
+  const ok = s.min > minGap;
+  const list = d.map((v) => v.toFixed(3)).join(", ");
+  return check(claim, ok, `${what} per seed ${list} (smallest ${s.min.toFixed(3)} ${ok ? ">" : "<="} ${minGap})`);
 }

@@ -158,6 +158,28 @@ test("multi-minima: minima and maxima are exact critical points; descent ends in
   assert.throws(() => createMultiMinima({ criticalPoints: [0, 2, 1] }), /increasing/);
 });
 
+test("multi-minima with noise: slope() is f', the batch gradient is f' plus noise * N(0, 1)", () => {
+  const m = createMultiMinima({ criticalPoints: [-1, 0.2, 1], scale: 2, noise: 0.5 });
+  assert.equal(m.criticalPoints, [-1, 0.2, 1]);
+  assert.is(m.noise, 0.5);
+  for (const x of [-1.3, -0.4, 0.2, 0.7, 1.9]) {
+    assert.ok(Math.abs(m.slope(x) - m.gradient([x])[0]) < 1e-12);
+    assert.ok(Math.abs(m.slope(x) - 2 * (x + 1) * (x - 0.2) * (x - 1)) < 1e-12);
+  }
+  assert.is(m.basinOf(0.2), 0, "a maximum belongs to the basin on its left");
+  assert.is(m.basinOf(0.2000001), 1);
+  const batch = m.batch(createRng(3), 1);
+  const xi = createRng(3).normal();
+  assert.ok(Math.abs(batch.noise.dataSync()[0] - 0.5 * xi) < 1e-6);
+  const { grads } = tf.variableGrads(() => m.loss(batch), m.params);
+  const g = grads[m.params[0].name].dataSync()[0];
+  assert.ok(Math.abs(g - (m.gradient(m.start)[0] + 0.5 * xi)) < 1e-4, `gradient ${g}`);
+  tf.dispose([batch, grads]);
+  assert.equal(Object.keys(createMultiMinima().batch(createRng(0), 1)), [], "no noise: an empty batch");
+  assert.throws(() => createMultiMinima({ noise: -1 }), /noise/);
+  m.dispose();
+});
+
 test("noisy quadratic: the batch gradient is h*w plus noise of variance c/B", () => {
   const nq = createNoisyQuadratic({ curvatures: [1, 0.1], noiseVariances: [4, 1], start: [1, 2] });
   const batch = nq.batch(createRng(0), 4);

@@ -13,6 +13,12 @@ export interface MultiMinimaOptions {
   scale?: number;
   /** Default: just inside the outermost maximum on the right. */
   start?: number;
+  /**
+   * Standard deviation of additive gradient noise (default 0: exact). With noise > 0 each batch
+   * draws xi ~ N(0, 1) and the batch loss is f(w) + noise * xi * w, so its gradient is
+   * f'(w) + noise * xi: a stand-in for the minibatch gradient's error, as in the noisy quadratic.
+   */
+  noise?: number;
 }
 
 export interface CriticalPoint {
@@ -26,8 +32,14 @@ export interface MultiMinima extends Landscape {
   /** Local minima from left to right; `optimum` is the deepest. */
   readonly minima: readonly CriticalPoint[];
   readonly maxima: readonly CriticalPoint[];
+  /** The sorted critical points f' = 0 (minima and maxima alternating). */
+  readonly criticalPoints: readonly number[];
+  /** The gradient noise's standard deviation (0: exact). */
+  readonly noise: number;
   /** Index into `minima` of the basin that holds x (basins are separated by the maxima). */
   basinOf(x: number): number;
+  /** f'(x) for a plain number, fast (for simulations of many runs in plain JS). */
+  slope(x: number): number;
 }
 
 /** Coefficients (lowest degree first) of prod (x - r_i). */
@@ -47,7 +59,8 @@ const horner = (c: readonly number[], x: number) => c.reduceRight((acc, ci) => a
 
 export function createMultiMinima(options: MultiMinimaOptions = {}): MultiMinima {
   const cps = (options.criticalPoints ?? [-2, -1, 0.3, 1.2, 2]).slice();
-  const { scale = 1 } = options;
+  const { scale = 1, noise = 0 } = options;
+  if (!(noise >= 0) || !Number.isFinite(noise)) throw new RangeError(`noise must be a finite number >= 0; got ${noise}`);
   if (cps.length < 3 || cps.length % 2 === 0 || cps.some((c, i) => !Number.isFinite(c) || (i > 0 && c <= cps[i - 1]))) {
     throw new RangeError(`criticalPoints must be an odd number (>= 3) of strictly increasing finite numbers; got [${cps.join(", ")}]`);
   }
@@ -73,17 +86,32 @@ export function createMultiMinima(options: MultiMinimaOptions = {}): MultiMinima
     value: ([x]) => horner(coeffs, x),
     gradient: ([x]) => [horner(d1, x)],
     hessian: ([x]) => [[horner(d2, x)]],
-    tfLoss: (w) =>
+    tfLoss: (w, batch) =>
       tf.tidy(() => {
         let acc: tf.Tensor = tf.scalar(coeffs[coeffs.length - 1]);
         for (let i = coeffs.length - 2; i >= 0; i--) acc = tf.add(tf.mul(acc, w), coeffs[i]);
+        // The noise term is linear in w: its gradient is exactly the noise, with mean 0.
+        if (batch.noise) acc = tf.add(acc, tf.sum(tf.mul(batch.noise, w)));
         return tf.reshape(acc, []) as tf.Scalar;
       }),
+    batch: noise > 0 ? (rng) => ({ noise: tf.tensor1d([noise * rng.normal()]) }) : undefined,
   });
+  const maxX = maxima.map((m) => m.x);
   return {
     ...base,
     minima,
     maxima,
-    basinOf: (x) => maxima.filter((m) => x > m.x).length,
+    criticalPoints: cps,
+    noise,
+    basinOf(x) {
+      let b = 0;
+      while (b < maxX.length && x > maxX[b]) b++;
+      return b;
+    },
+    slope(x) {
+      let p = scale;
+      for (const c of cps) p *= x - c;
+      return p;
+    },
   };
 }

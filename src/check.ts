@@ -128,3 +128,19 @@ export function checkMargin(
   const measured = `${what} ${formatStats(a)} vs ${formatStats(b)}; gap ${small(gap)} ${ok ? ">=" : "<"} ${factor} × spread ${small(spread)}`;
   return check(claim, ok, measured, options);
 }
+
+/**
+ * A paired comparison for arms that share seeds (same initialisation and batches per seed): every
+ * per-seed gap d_i = higher_i − lower_i must exceed `minGap`. For arms whose final loss jitters
+ * from seed to seed because their rate never anneals (a constant or a cyclical rate): their
+ * spread over seeds says how noisy the endpoint is, not how uncertain the ordering is.
+ */
+export function checkPaired(claim: string, lower: readonly number[], higher: readonly number[], minGap: number, what = "gap"): void {
+  if (lower.length !== higher.length || lower.length < 2) throw new RangeError(`checkPaired needs two lists of the same length >= 2; got ${lower.length} and ${higher.length}`);
+  if (!(minGap >= 0)) throw new RangeError(`minGap must be >= 0; got ${minGap}`);
+  const d = lower.map((v, i) => higher[i] - v);
+  const s = seedStats(d);
+  const ok = s.min > minGap;
+  const list = d.map((v) => v.toFixed(3)).join(", ");
+  check(claim, ok, `${what} per seed ${list} (smallest ${s.min.toFixed(3)} ${ok ? ">" : "<="} ${minGap})`);
+}

@@ -2,6 +2,7 @@
 export * from "./backend";
 export * from "./random";
 export * from "./check";
+export * from "./noise-scale";
 export * from "./schedules/index";
 export * from "./optimizers/index";
 export * from "./models/index";

@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs-core";
-import { TorchOptimizer, adam, adamw, clipGradNorm, rmsprop, sgd } from "../src/optimizers/index";
+import { ParamGroup, TorchOptimizer, adam, adamw, clipGradNorm, rmsprop, sgd } from "../src/optimizers/index";
 
 export interface Spec {
   shape: number[];
@@ -27,6 +27,12 @@ export interface Case {
   snapshots: Record<string, number[]>[];
   clip?: { maxNorm: number; normType: number | "inf" };
   norms?: number[];
+  /** Parameter groups (by problem parameter name), torch param_groups with lr = base x lrScale. */
+  groups?: { params: string[]; lrScale: number; weightDecay?: number }[];
+  /** Each group's lr as set in torch before each step (groups in order, then the default group). */
+  groupLrs?: number[][];
+  /** Give the groups as an absolute initial lr (torch's group "lr") instead of lrScale. */
+  lrForm?: boolean;
 }
 export interface Fixture {
   torch: string;
@@ -75,16 +81,35 @@ export interface Replay {
   losses: number[];
   norms: number[];
   snapshots: Record<string, number[]>[];
+  /** With groups: the rate of every group (then the default group) at each step, read from the optimizer. */
+  groupLrs: number[][];
+}
+
+/** The case's groups as our paramGroups option (variables named `${tag}/${name}`). */
+export function paramGroupsOf(c: Case, tag: string): ParamGroup[] | undefined {
+  if (!c.groups) return undefined;
+  return c.groups.map((g) => ({
+    params: g.params.map((n) => `${tag}/${n}`),
+    ...(c.lrForm ? { lr: c.lrs[0] * g.lrScale } : { lrScale: g.lrScale }),
+    ...(g.weightDecay === undefined ? {} : { weightDecay: g.weightDecay }),
+  }));
 }
 
 /** Run one case: the rate of step k is set to lrs[k] right before the update, as the script did. */
 export function replay(problem: Problem, c: Case, tag: string): Replay {
   const { vars, loss, dispose } = setUpProblem(problem, tag);
-  const opt = makeOptimizer(c.optimizer, { ...c.options, lr: c.lrs[0] });
+  const groups = paramGroupsOf(c, tag);
+  const opt = makeOptimizer(c.optimizer, { ...c.options, lr: c.lrs[0], ...(groups ? { paramGroups: groups } : {}) });
   const varList = Object.values(vars);
-  const out: Replay = { losses: [], norms: [], snapshots: [] };
+  const out: Replay = { losses: [], norms: [], snapshots: [], groupLrs: [] };
   for (let k = 0; k < c.lrs.length; k++) {
     opt.learningRate = c.lrs[k];
+    if (c.groups) {
+      const grouped = new Set(c.groups.flatMap((g) => g.params));
+      const rest = Object.keys(vars).filter((n) => !grouped.has(n));
+      const reps = [...c.groups.map((g) => g.params[0]), ...rest.slice(0, 1)];
+      out.groupLrs.push(reps.map((n) => opt.hyperOf(vars[n]).lr));
+    }
     const { value, grads } = opt.computeGradients(loss, varList);
     if (c.clip) {
       const p = c.clip.normType === "inf" ? Infinity : c.clip.normType;

@@ -28,6 +28,7 @@ function close(got: number[], want: number[], what: string): void {
 }
 
 function check(c: Case, r: Replay, label: string): void {
+  if (c.groupLrs) close(r.groupLrs.flat(), c.groupLrs.flat(), `${label} group rates`);
   close(r.losses, c.losses, `${label} loss`);
   if (c.norms) close(r.norms, c.norms, `${label} clip norm`);
   r.snapshots.forEach((snap, k) => {
@@ -44,6 +45,14 @@ test("the fixture covers every optimizer, mid-run and per-step rate changes, and
   }
   assert.ok(fixture.cases.filter((c) => c.clip).length >= 2);
   assert.ok(fixture.cases.some((c) => c.clip?.normType === "inf"));
+});
+
+test("the fixture has parameter-group cases for every optimizer, with lrScale and lr forms", () => {
+  const grouped = fixture.cases.filter((c) => c.groups);
+  assert.equal([...new Set(grouped.map((c) => c.optimizer))].sort(), ["adam", "adamw", "rmsprop", "sgd"]);
+  assert.ok(grouped.some((c) => c.lrForm) && grouped.some((c) => !c.lrForm));
+  assert.ok(grouped.some((c) => c.groups!.some((g) => g.weightDecay !== undefined)));
+  for (const c of grouped) assert.is(c.groupLrs!.length, fixture.steps);
 });
 
 let previous = "";

@@ -1,7 +1,11 @@
 #!/usr/bin/python3
 """Reference trajectories for src/optimizers, written to test/fixtures/optimizers.json.
 
-Run with Debian's Python (it has torch 1.13):  /usr/bin/python3 scripts/reference/optimizers.py
+Run with Debian's Python (it has torch 1.13):
+    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 scripts/reference/optimizers.py
+The 3x3 and 16x3 matrix products go through OpenBLAS; its kernels differ by core type in the last
+float32 bit. The committed fixture was made with the SkylakeX kernels (on the 2026-12 machines the
+auto-detected core gives values up to 3e-5 different, though the tests' tolerance absorbs both).
 
 Each case runs a real torch.optim optimizer (float32, single-tensor path, the CPU default in 1.13)
 on a fixed problem and records, for every step: the learning rate set in param_groups before the
@@ -13,6 +17,10 @@ that a changed rate is read by the next update while the optimizer state is kept
 Problems (their data is written into the fixture, so the TypeScript side uses the same numbers):
 - "quadratic": f(x) = 0.5 x^T A x - b^T x with A = R diag(1, 10, 100) R^T (condition number 100);
 - "leastsq":   f(W, c) = mean((X W + c - Y)^2) with X 16x3, Y 16x2 (two parameters).
+
+The parameter-group cases (on "leastsq", field "groups") give W and/or c their own rate multiplier
+and weight decay as torch param_groups; before each step every group's lr is set to the base rate
+times its multiplier (what LambdaLR does with per-group initial rates), recorded in "groupLrs".
 """
 import json
 import math
@@ -105,14 +113,33 @@ def lr_sequence(shape, lr0, lr1):
     return [lr1 + 0.5 * (lr0 - lr1) * (1 + math.cos(math.pi * k / (STEPS - 1))) for k in range(STEPS)]
 
 
-def run_case(problem, kind, opts, lr0, lr1, shape="step", max_norm=None, norm_type=2.0):
+def run_case(problem, kind, opts, lr0, lr1, shape="step", max_norm=None, norm_type=2.0, groups=None):
     params = {name: torch.nn.Parameter(tensor(spec)) for name, spec in problem["params"].items()}
     lrs = lr_sequence(shape, lr0, lr1)
-    opt = torch_optimizer(kind, list(params.values()), lrs[0], opts)
-    losses, norms, snapshots = [], [], []
+    if groups is None:
+        opt = torch_optimizer(kind, list(params.values()), lrs[0], opts)
+        scales = [1.0]
+    else:
+        # torch param_groups: one dict per group with its own lr (base x lrScale) and weight decay;
+        # the parameters in no group form a last group with the optimizer's defaults.
+        grouped = [n for g in groups for n in g["params"]]
+        torch_groups = []
+        for g in groups:
+            d = {"params": [params[n] for n in g["params"]], "lr": lrs[0] * g["lrScale"]}
+            if "weightDecay" in g:
+                d["weight_decay"] = g["weightDecay"]
+            torch_groups.append(d)
+        rest = [p for n, p in params.items() if n not in grouped]
+        if rest:
+            torch_groups.append({"params": rest})
+        opt = torch_optimizer(kind, torch_groups, lrs[0], opts)
+        scales = [g["lrScale"] for g in groups] + ([1.0] if rest else [])
+    losses, norms, snapshots, group_lrs = [], [], [], []
     for k in range(STEPS):
-        for group in opt.param_groups:
-            group["lr"] = lrs[k]
+        # the schedule sets the base rate; every group keeps its ratio to it (torch's LambdaLR)
+        for group, scale in zip(opt.param_groups, scales):
+            group["lr"] = lrs[k] * scale
+        group_lrs.append([group["lr"] for group in opt.param_groups])
         opt.zero_grad()
         loss = loss_fn(problem, params)
         loss.backward()
@@ -130,6 +157,10 @@ def run_case(problem, kind, opts, lr0, lr1, shape="step", max_norm=None, norm_ty
         "losses": losses,
         "snapshots": snapshots,
     }
+    if groups is not None:
+        case["id"] += " groups " + json.dumps(groups, sort_keys=True)
+        case["groups"] = groups
+        case["groupLrs"] = group_lrs
     if max_norm is not None:
         case["clip"] = {"maxNorm": max_norm, "normType": "inf" if norm_type == math.inf else norm_type}
         case["norms"] = norms
@@ -167,6 +198,29 @@ def main():
     cases.append(run_case(ls, "sgd", {"momentum": 0.9}, 0.1, 0.05, max_norm=1.0))
     cases.append(run_case(q, "adam", {}, 0.1, 0.02, max_norm=5.0))
     cases.append(run_case(q, "sgd", {}, 0.015, 0.005, max_norm=20.0, norm_type=math.inf))
+    # parameter groups (on leastsq: W and c), per-group rate multipliers and weight decay, with the
+    # rate changed mid-run or on every step; "lrForm": the TypeScript side gives the group's
+    # absolute initial lr (torch's group "lr") instead of lrScale
+    group_cases = [
+        ("sgd", {"momentum": 0.9, "weightDecay": 0.05}, 0.05, 0.02, "step",
+         [{"params": ["W"], "lrScale": 0.5, "weightDecay": 0.2}, {"params": ["c"], "lrScale": 2.0}]),
+        ("sgd", {"nesterov": True, "momentum": 0.9}, 0.05, 0.005, "cosine",
+         [{"params": ["c"], "lrScale": 3.0, "weightDecay": 0.1}]),
+        ("adam", {}, 0.05, 0.2, "step", [{"params": ["W"], "lrScale": 0.3, "weightDecay": 0.1}]),
+        ("adam", {"amsgrad": True}, 0.1, 0.0, "cosine",
+         [{"params": ["W"], "lrScale": 0.25}, {"params": ["c"], "lrScale": 4.0, "weightDecay": 0.05}]),
+        ("adamw", {"weightDecay": 0.1}, 0.05, 0.2, "step", [{"params": ["c"], "lrScale": 4.0, "weightDecay": 0.0}]),
+        ("adamw", {"weightDecay": 0.05}, 0.2, 0.0, "cosine",
+         [{"params": ["W"], "lrScale": 0.125, "weightDecay": 0.3}, {"params": ["c"], "lrScale": 1.0}]),
+        ("rmsprop", {"momentum": 0.5}, 0.01, 0.02, "step",
+         [{"params": ["W"], "lrScale": 0.25}, {"params": ["c"], "lrScale": 2.0, "weightDecay": 0.1}]),
+        ("rmsprop", {"centered": True, "weightDecay": 0.05}, 0.02, 0.001, "cosine",
+         [{"params": ["W"], "lrScale": 0.5, "weightDecay": 0.0}]),
+    ]
+    for i, (kind, opts, lr0, lr1, shape, groups) in enumerate(group_cases):
+        case = run_case(ls, kind, opts, lr0, lr1, shape=shape, groups=groups)
+        case["lrForm"] = i % 2 == 1
+        cases.append(case)
     with open(OUT, "w") as fh:
         json.dump({
             "torch": torch.__version__,

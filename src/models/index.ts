@@ -19,3 +19,5 @@ export { createMlpCharModel } from "./mlp-char";
 export type { MlpCharModel, MlpCharOptions } from "./mlp-char";
 export { createGpt, gelu, layerNorm } from "./gpt";
 export type { GptModel, GptOptions } from "./gpt";
+export { mupRole, mupRoles, mupRateScales, mupParamGroups, mupInitScales, mupInit } from "./mup";
+export type { MupRole, MupOptions } from "./mup";

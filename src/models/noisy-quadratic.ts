@@ -22,6 +22,11 @@ export interface NoisyQuadratic extends Landscape {
   expectedLoss(lr: number, batchSize: number, steps: number): number;
   /** E[f] that SGD settles at, lr^2 c / (B (1 - r^2)) per dimension; Infinity when unstable. */
   steadyStateLoss(lr: number, batchSize: number): number;
+  /**
+   * The gradient noise scale B_simple = tr(Sigma) / |G|^2 at `w` (default: the current position):
+   * sum(c_i) / sum((h_i w_i)^2), since a batch of one sees noise of variance c_i (McCandlish et al.).
+   */
+  noiseScale(w?: readonly number[]): number;
 }
 
 export function createNoisyQuadratic(options: NoisyQuadraticOptions = {}): NoisyQuadratic {
@@ -87,6 +92,13 @@ export function createNoisyQuadratic(options: NoisyQuadraticOptions = {}): Noisy
         total += (0.5 * h[i] * lr * lr * c[i]) / batchSize / (1 - r2);
       }
       return total;
+    },
+    noiseScale(w) {
+      const at = w ? w.slice() : base.position();
+      checkVector("w", at, n);
+      const gradSq = at.reduce((s, wi, i) => s + (h[i] * wi) ** 2, 0);
+      const trace = c.reduce((s, ci) => s + ci, 0);
+      return gradSq > 0 ? trace / gradSq : Infinity;
     },
     dispose() {
       base.dispose();

@@ -13,7 +13,7 @@
 // whole update of a parameter, bit-identical to the ops below.
 import * as tf from "@tensorflow/tfjs-core";
 import { FUSED_ADAM, FusedAdamAttrs } from "../wasm/fused-adam-contract";
-import { CommonOptions, ParamState, TorchOptimizer, optionsFromConfig } from "./base";
+import { CommonOptions, GroupHyper, ParamState, TorchOptimizer, optionsFromConfig } from "./base";
 import { requireBoolean, requireNonNegative, requirePositive, requireUnitInterval } from "./validate";
 
 export interface AdamOptions extends CommonOptions {
@@ -52,19 +52,20 @@ export abstract class AdamFamilyOptimizer extends TorchOptimizer {
     this.amsgrad = requireBoolean(where, "amsgrad", o.amsgrad ?? false);
   }
 
-  protected updateParameter(param: tf.Variable, grad: tf.Tensor, state: ParamState): void {
+  protected updateParameter(param: tf.Variable, grad: tf.Tensor, state: ParamState, hyper: GroupHyper): void {
     if (param.dtype === "float32" && grad.dtype === "float32" && tf.getKernel(FUSED_ADAM, tf.getBackend()) !== undefined) {
-      this.fusedUpdate(param, grad, state);
+      this.fusedUpdate(param, grad, state, hyper);
       return;
     }
-    const lr = this.learningRate;
+    const lr = hyper.lr;
+    const wd = hyper.weightDecay;
     const t = state.step;
     let g = grad;
-    if (this.weightDecay !== 0) {
+    if (wd !== 0) {
       if (this.decoupled) {
-        if (lr !== 0) param.assign(tf.mul(param, this.stepScalar(1 - lr * this.weightDecay)));
+        if (lr !== 0) param.assign(tf.mul(param, this.stepScalar(1 - lr * wd)));
       } else {
-        g = tf.add(g, tf.mul(param, this.constant(this.weightDecay)));
+        g = tf.add(g, tf.mul(param, this.constant(wd)));
       }
     }
     const m = this.slot(state, "exp_avg", () => tf.zerosLike(param));
@@ -84,13 +85,14 @@ export abstract class AdamFamilyOptimizer extends TorchOptimizer {
   }
 
   /** The same update as one call of the backend's fused kernel. */
-  private fusedUpdate(param: tf.Variable, grad: tf.Tensor, state: ParamState): void {
-    const lr = this.learningRate;
+  private fusedUpdate(param: tf.Variable, grad: tf.Tensor, state: ParamState, hyper: GroupHyper): void {
+    const lr = hyper.lr;
+    const wd = hyper.weightDecay;
     const t = state.step;
-    const decayMode = this.weightDecay === 0 || (this.decoupled && lr === 0) ? 0 : this.decoupled ? 1 : 2;
+    const decayMode = wd === 0 || (this.decoupled && lr === 0) ? 0 : this.decoupled ? 1 : 2;
     const attrs: FusedAdamAttrs = {
       decayMode,
-      decay: decayMode === 1 ? 1 - lr * this.weightDecay : this.weightDecay,
+      decay: decayMode === 1 ? 1 - lr * wd : wd,
       beta1: this.beta1,
       oneMinusBeta1: 1 - this.beta1,
       beta2: this.beta2,

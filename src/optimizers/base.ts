@@ -5,7 +5,7 @@
 // Subclasses only write the update rule of one parameter.
 import * as tf from "@tensorflow/tfjs-core";
 import { NamedGradient, clipTensors } from "./clip";
-import { requireLearningRate, requirePositive } from "./validate";
+import { requireLearningRate, requireNumber, requirePositive } from "./validate";
 
 /** Options every optimizer takes besides its own. */
 export interface CommonOptions {
@@ -15,6 +15,47 @@ export interface CommonOptions {
    * never reach user code. Default: no clipping.
    */
   maxGradNorm?: number;
+  /**
+   * Parameter groups, like torch.optim's param_groups: each names some variables and gives them
+   * their own learning rate and weight decay. Variables in no group use the optimizer's own
+   * options (an implicit default group). A variable may be in at most one group.
+   */
+  paramGroups?: readonly ParamGroup[];
+}
+
+/**
+ * One parameter group. Rates follow PyTorch's param_groups under a scheduler such as LambdaLR:
+ * the optimizer's `learningRate` (what a schedule sets) is the base rate, and a group's rate is
+ * base x `lrScale`. Giving `lr` instead is PyTorch's per-group lr: it fixes the group's rate at
+ * the optimizer's initial rate, and a schedule then scales it by the same factor as the base
+ * (`lrScale = lr / initial rate`), exactly as torch's LambdaLR scales each group's initial_lr.
+ */
+export interface ParamGroup {
+  /** The group's variables: the variables themselves or their names, or a test on the name. */
+  params: readonly (tf.Variable | string)[] | ((name: string) => boolean);
+  /** Multiplies the base learning rate for this group (>= 0). Default 1. */
+  lrScale?: number;
+  /** The group's rate at the optimizer's initial rate (PyTorch's group "lr"); excludes lrScale. */
+  lr?: number;
+  /** The group's weight decay, replacing the optimizer's (>= 0). Default: the optimizer's. */
+  weightDecay?: number;
+  /** A label for messages and getConfig (default "group <i>"). */
+  name?: string;
+}
+
+/** The hyperparameters one parameter's update uses: its group's rate and weight decay. */
+export interface GroupHyper {
+  lr: number;
+  weightDecay: number;
+}
+
+/** A parameter group after validation: names (or a test) and a rate multiplier. */
+interface ResolvedGroup {
+  name: string;
+  names: Set<string> | null;
+  test: ((name: string) => boolean) | null;
+  lrScale: number;
+  weightDecay: number | null;
 }
 
 /** The state PyTorch keeps for one parameter: its own step count and its buffers. */
@@ -40,12 +81,51 @@ export abstract class TorchOptimizer extends tf.Optimizer {
   private restoredOrder: string[] = [];
   private gradNorm: tf.Variable | null = null;
   private stepVariables = new Map<string, tf.Variable>();
+  private readonly groups: ResolvedGroup[];
+  /** Variable name -> index into `groups`, or -1 for the default group. */
+  private readonly groupIndex = new Map<string, number>();
 
   protected constructor(where: string, lr: number, common: CommonOptions) {
     super();
     this.where = where;
     this.lr = requireLearningRate(where, lr);
     this.maxGradNorm = common.maxGradNorm == null ? null : requirePositive(where, "maxGradNorm", common.maxGradNorm);
+    this.groups = resolveGroups(where, this.lr, common.paramGroups);
+  }
+
+  /** The optimizer's weight decay, used by variables in no group (or groups without their own). */
+  protected abstract readonly weightDecay: number;
+
+  /** How many parameter groups were given (the implicit default group not counted). */
+  get groupCount(): number {
+    return this.groups.length;
+  }
+
+  /** The group a variable belongs to: its index in `paramGroups`, or -1 for none (the defaults). */
+  groupOf(variable: tf.Variable | string): number {
+    const name = typeof variable === "string" ? variable : variable.name;
+    let i = this.groupIndex.get(name);
+    if (i === undefined) {
+      const hits = this.groups.flatMap((g, k) => ((g.names ? g.names.has(name) : g.test!(name)) ? [k] : []));
+      if (hits.length > 1) {
+        throw new RangeError(
+          `${this.where}: variable "${name}" is in more than one parameter group (${hits.map((k) => this.groups[k].name).join(", ")})`,
+        );
+      }
+      i = hits.length === 1 ? hits[0] : -1;
+      this.groupIndex.set(name, i);
+    }
+    return i;
+  }
+
+  /** The rate and weight decay the next update of this variable uses. */
+  hyperOf(variable: tf.Variable | string): GroupHyper {
+    const i = this.groupOf(variable);
+    const g = i < 0 ? null : this.groups[i];
+    return {
+      lr: g === null ? this.lr : this.lr * g.lrScale,
+      weightDecay: g === null || g.weightDecay === null ? this.weightDecay : g.weightDecay,
+    };
   }
 
   /** The rate the next update uses; set it any time (e.g. from a schedule), the state is kept. */
@@ -62,7 +142,7 @@ export abstract class TorchOptimizer extends tf.Optimizer {
   /** Whether the per-parameter step count matters to the update (Adam's bias correction) and is saved. */
   protected abstract readonly savesStep: boolean;
   /** Update one parameter in place (param and slots via assign). Runs inside a tidy. */
-  protected abstract updateParameter(param: tf.Variable, grad: tf.Tensor, state: ParamState): void;
+  protected abstract updateParameter(param: tf.Variable, grad: tf.Tensor, state: ParamState, hyper: GroupHyper): void;
   /** The optimizer's options, for getConfig (the learning rate and clipping are added here). */
   protected abstract optionsConfig(): tf.serialization.ConfigDict;
 
@@ -120,7 +200,7 @@ export abstract class TorchOptimizer extends tf.Optimizer {
       present.forEach(([name], i) => {
         const state = this.stateOf(name);
         state.step += 1;
-        this.updateParameter(params[i], grads[i], state);
+        this.updateParameter(params[i], grads[i], state, this.hyperOf(name));
       });
     });
     this.perStep = new Map();
@@ -236,8 +316,52 @@ export abstract class TorchOptimizer extends tf.Optimizer {
   }
 
   getConfig(): tf.serialization.ConfigDict {
-    return { lr: this.lr, ...this.optionsConfig(), maxGradNorm: this.maxGradNorm };
+    const config: tf.serialization.ConfigDict = { lr: this.lr, ...this.optionsConfig(), maxGradNorm: this.maxGradNorm };
+    if (this.groups.length > 0) {
+      config.paramGroups = this.groups.map((g) => {
+        if (g.names === null) {
+          throw new RangeError(`${this.where}: getConfig cannot save parameter group "${g.name}": it selects variables by a function; give names`);
+        }
+        return { name: g.name, params: [...g.names], lrScale: g.lrScale, weightDecay: g.weightDecay };
+      });
+    }
+    return config;
   }
+}
+
+function resolveGroups(where: string, lr: number, groups: readonly ParamGroup[] | undefined): ResolvedGroup[] {
+  if (groups == null) return [];
+  if (!Array.isArray(groups)) throw new RangeError(`${where}: paramGroups must be an array of { params, lrScale?, lr?, weightDecay? }`);
+  const seen = new Map<string, string>();
+  return groups.map((g, i) => {
+    const label = g != null && typeof g.name === "string" ? g.name : `group ${i}`;
+    const at = `${where}: paramGroups[${i}] (${label})`;
+    if (g == null || typeof g !== "object") throw new RangeError(`${at} must be an object { params, ... }`);
+    let names: Set<string> | null = null;
+    let test: ((name: string) => boolean) | null = null;
+    if (typeof g.params === "function") test = g.params;
+    else if (Array.isArray(g.params)) {
+      names = new Set();
+      for (const p of g.params as (tf.Variable | string)[]) {
+        const n = typeof p === "string" ? p : p instanceof tf.Variable ? p.name : null;
+        if (n === null) throw new RangeError(`${at}: params must be variables or variable names`);
+        const other = seen.get(n);
+        if (other !== undefined) throw new RangeError(`${where}: variable "${n}" is in more than one parameter group (${other}, ${label})`);
+        seen.set(n, label);
+        names.add(n);
+      }
+    } else throw new RangeError(`${at}: params must be a list of variables or names, or a function name -> boolean`);
+    if (g.lr != null && g.lrScale != null) throw new RangeError(`${at}: give lr or lrScale, not both`);
+    let lrScale = 1;
+    if (g.lrScale != null) lrScale = requireNumber(at, "lrScale", g.lrScale, { min: 0 });
+    if (g.lr != null) {
+      const groupLr = requireLearningRate(at, g.lr);
+      if (!(lr > 0)) throw new RangeError(`${at}: a group lr needs the optimizer's lr > 0 (the group's rate is kept as lr / optimizer lr)`);
+      lrScale = groupLr / lr;
+    }
+    const weightDecay = g.weightDecay == null ? null : requireNumber(at, "weightDecay", g.weightDecay, { min: 0 });
+    return { name: label, names, test, lrScale, weightDecay };
+  });
 }
 
 /** Options for a factory from a config dict: nulls (e.g. no clipping) become absent options. */

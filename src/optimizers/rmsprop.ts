@@ -7,7 +7,7 @@
 //   else:         p = p - lr * g / avg
 // Note eps is added outside the square root (tfjs's rmsprop adds it inside).
 import * as tf from "@tensorflow/tfjs-core";
-import { CommonOptions, ParamState, TorchOptimizer, optionsFromConfig } from "./base";
+import { CommonOptions, GroupHyper, ParamState, TorchOptimizer, optionsFromConfig } from "./base";
 import { requireBoolean, requireNonNegative, requirePositive, requireUnitInterval } from "./validate";
 
 export interface RmspropOptions extends CommonOptions {
@@ -46,9 +46,9 @@ export class RmspropOptimizer extends TorchOptimizer {
     this.weightDecay = requireNonNegative(where, "weightDecay", o.weightDecay ?? 0);
   }
 
-  protected updateParameter(param: tf.Variable, grad: tf.Tensor, state: ParamState): void {
+  protected updateParameter(param: tf.Variable, grad: tf.Tensor, state: ParamState, hyper: GroupHyper): void {
     let g = grad;
-    if (this.weightDecay !== 0) g = tf.add(g, tf.mul(param, this.constant(this.weightDecay)));
+    if (hyper.weightDecay !== 0) g = tf.add(g, tf.mul(param, this.constant(hyper.weightDecay)));
     const alpha = this.constant(this.alpha);
     const oneMinusAlpha = this.constant(1 - this.alpha);
     const s = this.slot(state, "square_avg", () => tf.zerosLike(param));
@@ -62,7 +62,7 @@ export class RmspropOptimizer extends TorchOptimizer {
       avg = tf.sqrt(s);
     }
     avg = tf.add(avg, this.constant(this.eps));
-    const negLr = this.stepScalar(-this.learningRate);
+    const negLr = this.stepScalar(-hyper.lr);
     if (this.momentum > 0) {
       const buf = this.slot(state, "momentum_buffer", () => tf.zerosLike(param));
       buf.assign(tf.add(tf.mul(buf, this.constant(this.momentum)), tf.div(g, avg)));

@@ -4,7 +4,7 @@
 //                  d = nesterov ? d + momentum * buf : buf
 //   p = p - lr * d
 import * as tf from "@tensorflow/tfjs-core";
-import { CommonOptions, ParamState, TorchOptimizer, optionsFromConfig } from "./base";
+import { CommonOptions, GroupHyper, ParamState, TorchOptimizer, optionsFromConfig } from "./base";
 import { requireBoolean, requireNonNegative, requireNumber, requireUnitInterval } from "./validate";
 
 export interface SgdOptions extends CommonOptions {
@@ -46,9 +46,9 @@ export class SgdOptimizer extends TorchOptimizer {
     }
   }
 
-  protected updateParameter(param: tf.Variable, grad: tf.Tensor, state: ParamState): void {
+  protected updateParameter(param: tf.Variable, grad: tf.Tensor, state: ParamState, hyper: GroupHyper): void {
     let d = grad;
-    if (this.weightDecay !== 0) d = tf.add(d, tf.mul(param, this.constant(this.weightDecay)));
+    if (hyper.weightDecay !== 0) d = tf.add(d, tf.mul(param, this.constant(hyper.weightDecay)));
     if (this.momentum !== 0) {
       const m = this.constant(this.momentum);
       const gradShare = this.constant(1 - this.dampening); // made on the first step, used from the second
@@ -60,7 +60,7 @@ export class SgdOptimizer extends TorchOptimizer {
       }
       d = this.nesterov ? tf.add(d, tf.mul(buf, m)) : buf;
     }
-    param.assign(tf.add(param, tf.mul(d, this.stepScalar(-this.learningRate))));
+    param.assign(tf.add(param, tf.mul(d, this.stepScalar(-hyper.lr))));
   }
 
   protected optionsConfig(): tf.serialization.ConfigDict {

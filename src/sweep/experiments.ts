@@ -48,12 +48,13 @@ export function resolveExperiment(ref: ExperimentRef): Experiment {
     if (!ref || typeof ref.name !== "string" || typeof ref.module !== "string") {
       throw new RangeError('run must be an experiment name or { name, module: "/absolute/path/to/module" }');
     }
-    // Already registered in this process (a notebook that imported the module): loading it again
-    // by path would fail in a kernel that has no TypeScript loader for a .ts module.
-    if (registry.has(ref.name)) return registry.get(ref.name) as Experiment;
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const mod = require(ref.module) as Record<string, unknown>;
-    if (!registry.has(ref.name) && typeof mod[ref.name] === "function") registry.set(ref.name, mod[ref.name] as Experiment);
+    // Already registered (the caller imported the module, e.g. a notebook under tslab, whose
+    // kernel cannot require a .ts file): use it; the workers still load the module by path.
+    if (!registry.has(ref.name)) {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      const mod = require(ref.module) as Record<string, unknown>;
+      if (!registry.has(ref.name) && typeof mod[ref.name] === "function") registry.set(ref.name, mod[ref.name] as Experiment);
+    }
   }
   const name = refName(ref);
   const fn = registry.get(name);

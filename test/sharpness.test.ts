@@ -49,7 +49,8 @@ test("reports no convergence when the iterations run out on a small spectral gap
   const q = createQuadratic({ eigenvalues: [1, 9.9, 10], rotate: true, seed: 4 });
   const s = sharpness(q, {}, { method: "double-backprop", iterations: 3, tolerance: 1e-9 });
   assert.is(s.converged, false);
-  assert.is(s.iterations, 3);
+  assert.is(s.iterations, 6, "an unsettled first pass is followed by a shifted one of the same length");
+  assert.ok(s.shift > 0);
   assert.ok(s.value < 10 && s.value > 5, `${s.value}`);
   const again = sharpness(q, {}, { method: "double-backprop", iterations: 3, tolerance: 1e-9 });
   assert.equal(again.history, s.history);
@@ -94,6 +95,28 @@ test("on the character MLP: the estimate is v·Hv = the second derivative of the
   tf.dispose(v);
   tf.dispose(batch);
   model.dispose();
+});
+
+test("an indefinite Hessian: the largest eigenvalue, not the one largest in size (shifted second pass)", () => {
+  // f(w) = 1/2 w^T diag(2, -5, 0.5) w, rotated: plain power iteration would settle on -5
+  const d = [2, -5, 0.5];
+  const c = Math.cos(0.7), sn = Math.sin(0.7);
+  const Q = [[c, -sn, 0], [sn, c, 0], [0, 0, 1]];
+  const H = Q.map((_, i) => Q.map((__, j) => d.reduce((acc, dk, k) => acc + Q[i][k] * dk * Q[j][k], 0)));
+  const Ht = tf.tensor2d(H.flat(), [3, 3]);
+  const w = tf.variable(tf.tensor1d([0.3, -0.2, 0.5]), true, "indefinite/w");
+  const model: Model = {
+    name: "indefinite", params: [w], numParams: 3, batch: () => ({}), evaluate: () => 0, dispose: () => w.dispose(),
+    loss: () => tf.tidy(() => tf.mul(0.5, tf.sum(tf.mul(w, tf.reshape(tf.matMul(Ht, tf.reshape(w, [3, 1])), [3])))) as tf.Scalar),
+  };
+  for (const method of ["double-backprop", "finite-difference"] as const) {
+    const s = sharpness(model, {}, { method, iterations: 300, tolerance: 1e-6 });
+    assert.ok(s.shift > 4 && Math.abs(s.value - 2) < 2e-3, `${method}: ${s.value}, shift ${s.shift}`);
+  }
+  const positive = sharpness(createQuadratic({ eigenvalues: [1, 3] }), {}, { iterations: 100, tolerance: 1e-6 });
+  assert.is(positive.shift, 0, "a positive definite bowl needs no second pass");
+  model.dispose();
+  Ht.dispose();
 });
 
 test("rejects bad options", () => {

@@ -8,6 +8,9 @@ import type { Model } from "../models/model";
 import type { Batch } from "../data/types";
 import { sharpness } from "../train/sharpness";
 import { progress } from "../progress";
+import { lineChart } from "../plot/build";
+import { formatNumber } from "../plot/format";
+import type { Figure } from "../plot/figure";
 
 /** A function with an exact gradient, e.g. a Landscape. */
 export interface Smooth {
@@ -286,4 +289,20 @@ export function medianFrom(trace: SharpnessTrace, fromStep: number, key: "produc
   if (v.length === 0) throw new RangeError(`no measurement at or after step ${fromStep}`);
   const m = Math.floor(v.length / 2);
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+/** η·λ_max against step, one curve per rate, with the stability limit 2 drawn as a line (log y). */
+export function sharpnessFigure(title: string, traces: readonly SharpnessTrace[], subtitle?: string): Figure {
+  if (!Array.isArray(traces) || traces.length === 0) throw new RangeError("traces must be a non-empty array");
+  const last = Math.max(...traces.map((t) => t.steps[t.steps.length - 1]));
+  return lineChart({
+    title,
+    subtitle: subtitle ?? "η·λ_max of the batch loss during full-batch GD; the flat line at 2: the limit of a quadratic",
+    series: [
+      ...traces.map((t) => ({ name: `η = ${formatNumber(t.lr)}`, x: t.steps, y: t.product })),
+      { name: "η·λ_max = 2", x: [0, last], y: [2, 2] },
+    ],
+    x: { label: "step of gradient descent", unit: "steps" },
+    y: { label: "η · λ_max", scale: "log" },
+  });
 }

@@ -27,7 +27,7 @@ export type HvpMethod = "double-backprop" | "finite-difference";
 export interface SharpnessOptions {
   /** Seeds the random start vector (default 0). */
   seed?: number;
-  /** Most power-iteration steps (default 20). */
+  /** Most power-iteration steps per pass (default 20; a second, shifted pass may follow). */
   iterations?: number;
   /** Stop when the estimate changes by less than tolerance · |estimate| in one step (default 1e-3). */
   tolerance?: number;
@@ -52,6 +52,8 @@ export interface SharpnessResult {
   method: HvpMethod;
   /** The estimate after each step. */
   history: number[];
+  /** 0, or the shift s of a second pass on H + s·I (the first did not settle on a positive value). */
+  shift: number;
   /** The final unit vector, one tensor per parameter, when `keepVector` was set. */
   vector?: tf.Tensor[];
 }
@@ -134,38 +136,60 @@ export function sharpness(model: Model, batch: Batch, options: SharpnessOptions 
   checkOptions(options);
   const { iterations = 20, tolerance = 1e-3, epsilon = 1e-3 } = options;
   const method: HvpMethod = options.method ?? "finite-difference";
-  let v = startVector(model, options);
-  const history: number[] = [];
-  let converged = false;
-  try {
-    for (let i = 0; i < iterations; i++) {
-      const hv = hessianVectorProduct(model, batch, v, method, epsilon);
-      const [estimate, norm] = tf.tidy(() => [dot(v, hv), tf.sqrt(dot(hv, hv))]).map((t) => {
-        const x = t.dataSync()[0];
-        t.dispose();
-        return x;
-      });
-      history.push(estimate);
-      const next = norm > 0 ? tf.tidy(() => hv.map((x) => tf.div(x, norm))) : v.map((x) => tf.clone(x));
-      tf.dispose([...hv, ...v]);
-      v = next;
-      if (!Number.isFinite(estimate)) break;
-      if (norm === 0) {
-        converged = true;
-        break;
+  // Power iteration on H + shift·I from unit vector v; the estimate is v·Hv.
+  const iterate = (start: tf.Tensor[], shift: number) => {
+    let v = start;
+    const history: number[] = [];
+    let converged = false;
+    let norm = 0;
+    try {
+      for (let i = 0; i < iterations; i++) {
+        const raw = hessianVectorProduct(model, batch, v, method, epsilon);
+        const hv = shift === 0 ? raw : tf.tidy(() => raw.map((x, k) => tf.add(x, tf.mul(shift, v[k]))));
+        if (hv !== raw) tf.dispose(raw);
+        const [shifted, n] = tf.tidy(() => [dot(v, hv), tf.sqrt(dot(hv, hv))]).map((t) => {
+          const x = t.dataSync()[0];
+          t.dispose();
+          return x;
+        });
+        norm = n;
+        const estimate = shifted - shift;
+        history.push(estimate);
+        const next = n > 0 ? tf.tidy(() => hv.map((x) => tf.div(x, n))) : v.map((x) => tf.clone(x));
+        tf.dispose([...hv, ...v]);
+        v = next;
+        if (!Number.isFinite(estimate)) break;
+        if (n === 0) {
+          converged = true;
+          break;
+        }
+        const prev = history[history.length - 2];
+        if (prev !== undefined && Math.abs(estimate - prev) <= tolerance * Math.abs(estimate)) {
+          converged = true;
+          break;
+        }
       }
-      const prev = history[history.length - 2];
-      if (prev !== undefined && Math.abs(estimate - prev) <= tolerance * Math.abs(estimate)) {
-        converged = true;
-        break;
-      }
+    } catch (e) {
+      tf.dispose(v);
+      throw e;
     }
-  } catch (e) {
-    tf.dispose(v);
-    throw e;
+    return { v, history, converged, norm };
+  };
+  let run = iterate(startVector(model, options), 0);
+  let history = run.history;
+  let shift = 0;
+  const first = history[history.length - 1];
+  // Plain power iteration finds the eigenvalue largest in size. When that is negative, or the
+  // iteration did not settle (eigenvalues of both signs and similar size make it wander),
+  // iterate again on H + s·I with s = |Hv| ≈ the largest |eigenvalue|: every eigenvalue is then
+  // >= 0 and the largest is lambda_max + s.
+  if (Number.isFinite(first) && (!run.converged || first <= 0) && run.norm > 0) {
+    shift = run.norm;
+    run = iterate(run.v, shift);
+    history = [...history, ...run.history];
   }
-  const result: SharpnessResult = { value: history[history.length - 1], iterations: history.length, converged, method, history };
-  if (options.keepVector) result.vector = v;
-  else tf.dispose(v);
+  const result: SharpnessResult = { value: history[history.length - 1], iterations: history.length, converged: run.converged, method, history, shift };
+  if (options.keepVector) result.vector = run.v;
+  else tf.dispose(run.v);
   return result;
 }

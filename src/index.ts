@@ -16,3 +16,4 @@ export * from "./train/index";
 export * from "./lr-finder/index";
 export * from "./sweep/index";
 export * from "./danfo";
+export * from "./train/sharpness";

@@ -22,7 +22,11 @@ import {
   sweepWithSuggestionsFigure,
   trendAt,
   workingRange,
+  sweepFigure,
+  suggestionConfigs,
+  suggestionArms,
 } from "../src/lessons/finding-lr";
+import type { LrSuggestions } from "../src/lr-finder/index";
 import type { LrPoint, PublishedLr } from "../src/lessons/finding-lr";
 
 test.before(async () => {
@@ -168,7 +172,7 @@ test("sweepWithSuggestionsFigure: failed runs as crosses, finite outcomes as mar
     "t",
   );
   const layers = fig.layers.map((l) => (l.type === "point" ? l.name : l.type));
-  assert.equal(layers, ["line", "diverged", "minimum/10"], "a failed suggestion has no loss to mark");
+  assert.equal(layers, ["line", "SGD diverged", "minimum/10"], "a failed suggestion has no loss to mark");
   const crosses = fig.layers[1];
   if (crosses.type === "point") assert.equal(crosses.x.sort((a, b) => a - b), [3, 10]);
 });
@@ -218,6 +222,42 @@ test("publishedLrFigure: one line per family sorted by size on log-log axes, our
     assert.is(ours.name, "ours");
   }
   assert.throws(() => publishedLrFigure([]), /rows must be a non-empty array/);
+});
+
+test("sweepFigure: one diverged layer per sweep, named after it, at every failed rate", () => {
+  const pts = (fail: number[]): LrPoint[] => [1e-3, 1e-2, 1e-1, 1].map((lr) => ({ lr, loss: fail.includes(lr) ? NaN : 2 + lr, failed: fail.includes(lr), diverged: fail.includes(lr) }));
+  const fig = sweepFigure("t", [{ name: "SGD", points: pts([1]) }, { name: "Adam", points: pts([0.1, 1]) }]);
+  const layers = fig.layers.filter((l) => l.type === "point") as { name: string; x: number[]; shape: string }[];
+  assert.equal(layers.map((l) => l.name), ["SGD diverged", "Adam diverged"]);
+  assert.equal(layers[1].x, [0.1, 1]);
+  assert.not.equal(layers[0].shape, layers[1].shape);
+  assert.ok(!fig.layers.some((l) => l.type === "point" && l.name === "diverged"));
+});
+
+test("publishedLrFigure draws the typical range and the extended trend through trendAt", () => {
+  const fig = publishedLrFigure(PUBLISHED_LRS, [{ name: "ours", params: 1e4, lr: 3e-3 }], { typical: [1e-3, 0.1], trendOf: "GPT-3" });
+  const line = fig.layers[0] as { series: { name: string; x: number[]; y: number[] }[] };
+  const names = line.series.map((s) => s.name);
+  assert.ok(names.includes("typical range, 1e-3") && names.includes("typical range, 0.1"), names.join());
+  const trend = line.series.find((s) => s.name === "GPT-3 trend, extended")!;
+  assert.equal(trend.x, [1e4, 175e9]);
+  assert.ok(Math.abs(trend.y[0] - trendAt(PUBLISHED_LRS, "GPT-3", 1e4).lr) < 1e-12);
+  assert.throws(() => publishedLrFigure(PUBLISHED_LRS, [], { typical: [0.1, 1e-3] }), /typical/);
+});
+
+test("suggestionConfigs and suggestionArms: one run per test and method, grouped back in order", () => {
+  const sug = (k: number) => ({ minimum: { lr: 1e-2 * k }, steep: { lr: 1e-1 * k }, valley: { lr: 1e-3 * k } }) as unknown as LrSuggestions;
+  const tests = [{ optimizer: "sgd" as const, seed: 0, suggestions: sug(1) }, { optimizer: "sgd" as const, seed: 1, suggestions: sug(2) }];
+  const configs = suggestionConfigs(tests);
+  assert.is(configs.length, 6);
+  assert.equal(configs[4], { optimizer: "sgd", lr: 0.2, seed: 1, modelSeed: 1 });
+  const records = configs.map((c, i) => ({ ...c, finalValLoss: 2 + i / 10, diverged: i === 5 }) as unknown as SweepRecord);
+  const arms = suggestionArms(tests, records);
+  assert.equal(arms.map((a) => a.name), ["SGD minimum/10", "SGD steep", "SGD valley"]);
+  assert.equal(arms[1].lrs, [0.1, 0.2]);
+  assert.ok(Math.abs(arms[1].losses[0] - 2.1) < 1e-12 && Math.abs(arms[1].losses[1] - 2.4) < 1e-12);
+  assert.ok(Number.isNaN(arms[2].losses[1]));
+  assert.throws(() => suggestionArms(tests, records.slice(1)), /expected 6 records/);
 });
 
 test.run();

@@ -4,7 +4,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ready } from "../src/backend";
 import { createQuadratic, gradientDescent } from "../src/models/index";
-import { contractionFactor, heavyBall, lossGrid, stabilityEdge, stepsToTolerance } from "../src/lessons/gradient-descent";
+import * as tf from "@tensorflow/tfjs-core";
+import { contractionFactor, heavyBall, lossGrid, medianFrom, sharpnessAtRates, sharpnessDuringGd, stabilityEdge, stepsToTolerance } from "../src/lessons/gradient-descent";
 
 test.before(async () => {
   await ready({ backend: "cpu" });
@@ -101,6 +102,37 @@ test("lossGrid lays z out as z[j][i] = f([x_i, y_j]) and checks its ranges", () 
   assert.equal(g.z, [[-10, -9, -8], [0, 1, 2], [10, 11, 12]]);
   assert.throws(() => lossGrid({ value: () => 0 }, [1, 1], [0, 1], 3), /xRange must be \[min, max\]/);
   assert.throws(() => lossGrid({ value: () => 0 }, [0, 1], [0, 1], 1), /n must be an integer >= 2/);
+});
+
+test("sharpnessDuringGd on a quadratic: the sharpness is L at every step, lr·L the product, the loss falls as (1 - lr μ)^2t", () => {
+  const q = createQuadratic({ eigenvalues: [0.5, 2, 4], rotate: true, seed: 2 });
+  const n0 = tf.memory().numTensors;
+  const t = sharpnessDuringGd(q, {}, { lr: 0.3, steps: 40, every: 10, iterations: 200, tolerance: 1e-6 });
+  assert.is(tf.memory().numTensors, n0);
+  assert.equal(t.steps, [0, 10, 20, 30, 40]);
+  for (const s of t.sharpness) assert.ok(Math.abs(s - 4) < 4e-3, `${t.sharpness}`);
+  for (const p of t.product) assert.ok(Math.abs(p - 1.2) < 2e-3, `${t.product}`);
+  assert.ok(t.converged && !t.diverged);
+  // late in the run the slowest direction (0.5) dominates: the loss shrinks by (1 - 0.15)^20 per 10 steps
+  const ratio = t.loss[4] / t.loss[3];
+  assert.ok(Math.abs(ratio - 0.85 ** 20) < 0.02 * 0.85 ** 20, `${ratio}`);
+  assert.ok(Math.abs(medianFrom(t, 20) - 1.2) < 2e-3);
+  assert.throws(() => medianFrom(t, 41), /no measurement/);
+  q.dispose();
+});
+
+test("sharpnessDuringGd stops at a non-finite loss above 2/L, and sharpnessAtRates gives every rate a fresh model", async () => {
+  const q = createQuadratic({ eigenvalues: [1, 10] });
+  const blown = sharpnessDuringGd(q, {}, { lr: 2, steps: 500, every: 5, iterations: 50 });
+  assert.ok(blown.diverged && blown.steps.length < 100, `${blown.steps.length}`);
+  q.dispose();
+  let made = 0;
+  const traces = await sharpnessAtRates(() => (made++, createQuadratic({ eigenvalues: [1, 10] })), {}, [0.05, 0.15], { steps: 20, every: 10, iterations: 100, tolerance: 1e-6 });
+  assert.is(made, 2);
+  assert.equal(traces.map((t) => t.lr), [0.05, 0.15]);
+  assert.ok(traces.every((t) => Math.abs(t.sharpness[0] - 10) < 0.01 && t.loss[0] === traces[0].loss[0]));
+  assert.ok(traces[1].product[2] > 2 - 0.6 && traces[0].product[2] < 0.6);
+  assert.throws(() => sharpnessDuringGd(createQuadratic({ eigenvalues: [1] }), {}, { lr: 0.1, steps: 0, every: 1 }), /steps/);
 });
 
 test.run();

@@ -3,8 +3,15 @@
 // and the peak learning rates that GPT-3 and LLaMA were trained with (published data).
 import type { LrFinderResult, LrSuggestions, SuggestionMethod } from "../lr-finder/index";
 import type { SweepProgress, SweepRecord } from "../sweep/index";
+import type { Config } from "../sweep/grid";
+import type { TextDataset } from "../data/text-dataset";
+import { createMlpCharModel } from "../models/mlp-char";
+import { sgd } from "../optimizers/sgd";
+import { adam } from "../optimizers/adam";
+import { lrFinder } from "../lr-finder/lr-finder";
 import type { Figure, Layer, PointLayer, PointShape } from "../plot/figure";
-import { SweepPoint, lineChart, lrSweepChart } from "../plot/build";
+import { Curve, SweepPoint, lineChart, lrSweepChart } from "../plot/build";
+import { formatNumber } from "../plot/format";
 import { Progress, progress } from "../progress";
 
 /**
@@ -185,7 +192,7 @@ export function sweepWithSuggestionsFigure(
   outcomes: readonly SuggestionOutcome[],
   title: string,
 ): Figure {
-  const fig = lrSweepChart({ title, sweeps, y: { label: "validation loss after the budget", unit: "nats" } });
+  const fig = sweepFigure(title, sweeps, "validation loss after the budget");
   const marks = outcomes.filter((o) => Number.isFinite(o.loss)).map((o) => ({ method: o.method, x: o.lr, y: o.loss }));
   fig.layers.push(...suggestionLayers(marks));
   return fig;
@@ -270,15 +277,35 @@ export interface MeasuredLr {
 }
 
 /** Peak learning rate against parameter count on log-log axes: one line per family, our measurements as points. */
-export function publishedLrFigure(rows: readonly PublishedLr[], ours: readonly MeasuredLr[] = []): Figure {
+export interface PublishedFigureOptions {
+  /** Draw this "typical" range of rates as two horizontal lines, e.g. [1e-3, 0.1]. */
+  typical?: [number, number];
+  /** Extend this family's fitted power law (trendAt) from the smallest of `ours` to its largest model. */
+  trendOf?: string;
+}
+
+export function publishedLrFigure(rows: readonly PublishedLr[], ours: readonly MeasuredLr[] = [], options: PublishedFigureOptions = {}): Figure {
   if (!rows || rows.length === 0) throw new RangeError("rows must be a non-empty array of published rates");
+  const sizes = [...rows.map((r) => r.params), ...ours.map((m) => m.params)];
+  const [xMin, xMax] = [Math.min(...sizes), Math.max(...sizes)];
+  const extra: Curve[] = [];
+  if (options.typical) {
+    const [a, b] = options.typical;
+    if (!(a > 0 && b > a)) throw new RangeError(`typical must be [low, high] with 0 < low < high; got [${a}, ${b}]`);
+    extra.push({ name: `typical range, ${formatNumber(a)}`, x: [xMin, xMax], y: [a, a] }, { name: `typical range, ${formatNumber(b)}`, x: [xMin, xMax], y: [b, b] });
+  }
+  if (options.trendOf) {
+    const big = Math.max(...rows.filter((r) => r.family === options.trendOf).map((r) => r.params));
+    const ends = [xMin, big];
+    extra.push({ name: `${options.trendOf} trend, extended`, x: ends, y: ends.map((n) => trendAt(rows, options.trendOf!, n).lr) });
+  }
   const fig = lineChart({
     title: "Peak learning rate against model size",
-    subtitle: "published LLM settings (lines) and the best rates measured in this notebook (points)",
-    series: families(rows).map((f) => {
+    subtitle: "published LLM settings (lines with points) and the best rates measured in this notebook (markers)",
+    series: [...families(rows).map((f) => {
       const sorted = rows.filter((r) => r.family === f).sort((a, b) => a.params - b.params);
       return { name: f, x: sorted.map((r) => r.params), y: sorted.map((r) => r.lr) };
-    }),
+    }), ...extra],
     x: { label: "parameters", scale: "log", format: "~e" },
     y: { label: "peak learning rate", scale: "log", format: "~e" },
   });
@@ -289,4 +316,100 @@ export function publishedLrFigure(rows: readonly PublishedLr[], ours: readonly M
     fig.layers.push({ type: "point", name: m.name, shape: shapes[i % shapes.length], color: i % 2 ? "#d62728" : "#2ca02c", x: [m.params], y: [m.lr] });
   });
   return fig;
+}
+
+const DIVERGED_LOOK: { shape: PointShape; color: string }[] = [
+  { shape: "cross", color: "#d62728" },
+  { shape: "circle", color: "#8c564b" },
+  { shape: "triangle-up", color: "#e377c2" },
+];
+
+/**
+ * lrSweepChart with one "diverged" marker layer per sweep ("SGD diverged", "Adam diverged"),
+ * each in its own shape and colour, so the reader sees which optimizer failed at which rate.
+ * Failed runs sit along the top edge at their rate; sweeps that fail at the same rate are drawn a
+ * little apart (a few per cent of the axis) so that both markers show.
+ */
+export function sweepFigure(title: string, sweeps: { name: string; points: LrPoint[] }[], yLabel = "validation loss"): Figure {
+  const fig = lrSweepChart({ title, sweeps, y: { label: yLabel, unit: "nats" } });
+  fig.layers = fig.layers.filter((l) => !(l.type === "point" && l.name === "diverged"));
+  const [lo, hi] = fig.y.domain!;
+  sweeps.forEach((s, i) => {
+    const failed = s.points.filter((p) => p.failed || p.diverged || !Number.isFinite(p.loss));
+    if (failed.length === 0) return;
+    const look = DIVERGED_LOOK[i % DIVERGED_LOOK.length];
+    const y = hi - (hi - lo) * 0.04 * (i + 1);
+    fig.layers.push({ type: "point", name: `${s.name} diverged`, shape: look.shape, color: look.color, x: failed.map((p) => p.lr), y: failed.map(() => y) });
+  });
+  return fig;
+}
+
+/** One range test's suggestions, with the seed of its model and batches. */
+export interface SeededSuggestions {
+  optimizer: "sgd" | "adam";
+  seed: number;
+  suggestions: LrSuggestions;
+}
+
+export interface RangeTestsOptions {
+  data: TextDataset;
+  arch: { contextSize: number; embedding: number; hidden: number };
+  optimizers: readonly ("sgd" | "adam")[];
+  /** Each seed sets the model's initial weights and the batches of its range test. */
+  seeds: readonly number[];
+  steps: number;
+  batchSize: number;
+}
+
+/** The LR range test (1e-5 to 10) for every optimizer and seed, on a fresh MLP each time. */
+export async function rangeTestsOverSeeds(o: RangeTestsOptions): Promise<SeededSuggestions[]> {
+  if (!o.seeds.length || !o.optimizers.length) throw new RangeError("give at least one seed and one optimizer");
+  const out: SeededSuggestions[] = [];
+  for (const opt of o.optimizers) {
+    for (const seed of o.seeds) {
+      const model = createMlpCharModel({ data: o.data, ...o.arch, seed });
+      const optimizer = opt === "sgd" ? sgd({ lr: 1e-3 }) : adam({ lr: 1e-3 });
+      try {
+        const r = await lrFinder({ model, optimizer, startLr: 1e-5, endLr: 10, steps: o.steps, batchSize: o.batchSize, seed });
+        if (!r.suggestions) throw new Error(`${opt}, seed ${seed}: the range test gave no suggestions (${r.summary})`);
+        out.push({ optimizer: opt, seed, suggestions: r.suggestions });
+      } finally {
+        model.dispose();
+        optimizer.dispose();
+      }
+    }
+  }
+  return out;
+}
+
+/** One sweep configuration per range test and suggestion: train at the suggested rate, same seed. */
+export function suggestionConfigs(tests: readonly SeededSuggestions[]): Config[] {
+  return tests.flatMap((t) => SUGGESTION_METHODS.map((m) => ({ optimizer: t.optimizer, lr: t.suggestions[m].lr, seed: t.seed, modelSeed: t.seed })));
+}
+
+/** Per optimizer and suggestion: the suggested rates and the final validation losses over the seeds. */
+export interface SuggestionArm {
+  name: string;
+  optimizer: string;
+  method: SuggestionMethod;
+  lrs: number[];
+  losses: number[];
+}
+
+/** Groups the records of a sweep over `suggestionConfigs(tests)` (same order) into arms. */
+export function suggestionArms(tests: readonly SeededSuggestions[], records: readonly SweepRecord[]): SuggestionArm[] {
+  const configs = suggestionConfigs(tests);
+  if (records.length !== configs.length) throw new RangeError(`expected ${configs.length} records (one per config); got ${records.length}`);
+  const arms: SuggestionArm[] = [];
+  configs.forEach((c, i) => {
+    const method = SUGGESTION_METHODS[i % SUGGESTION_METHODS.length];
+    const name = `${c.optimizer === "sgd" ? "SGD" : "Adam"} ${suggestionLabel(method)}`;
+    let arm = arms.find((a) => a.name === name);
+    if (!arm) arms.push((arm = { name, optimizer: String(c.optimizer), method, lrs: [], losses: [] }));
+    const r = records[i];
+    if (r.lr !== c.lr) throw new RangeError(`records[${i}] has lr ${String(r.lr)}, config ${String(c.lr)}: not in config order`);
+    arm.lrs.push(c.lr as number);
+    arm.losses.push(typeof r.finalValLoss === "number" && r.diverged !== true ? r.finalValLoss : NaN);
+  });
+  return arms;
 }

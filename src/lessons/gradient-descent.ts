@@ -1,6 +1,16 @@
 // Helpers of notebook 01 (what the learning rate does): read gradient descent's behaviour off
 // exact float64 paths on smooth functions such as the quadratics of src/models. Each helper
 // measures; none of them uses the closed-form answers (2/L, 2/(L + mu)) that the notebook tests.
+// Section 7 measures the sharpness of language models during full-batch gradient descent.
+
+import * as tf from "@tensorflow/tfjs-core";
+import type { Model } from "../models/model";
+import type { Batch } from "../data/types";
+import { sharpness } from "../train/sharpness";
+import { progress } from "../progress";
+import { lineChart } from "../plot/build";
+import { formatNumber } from "../plot/format";
+import type { Figure } from "../plot/figure";
 
 /** A function with an exact gradient, e.g. a Landscape. */
 export interface Smooth {
@@ -167,4 +177,132 @@ export function lossGrid(f: Pick<Smooth, "value">, xRange: [number, number], yRa
   const x = line(xRange);
   const y = line(yRange);
   return { x, y, z: y.map((yj) => x.map((xi) => f.value([xi, yj]))) };
+}
+
+// ---- Section 7: sharpness of language models during full-batch gradient descent ----------------
+
+export interface SharpnessTrace {
+  lr: number;
+  /** Steps at which the sharpness was measured (0 = before the first update). */
+  steps: number[];
+  /** Largest Hessian eigenvalue of the batch loss at those steps. */
+  sharpness: number[];
+  /** lr · sharpness: above 2, the steepest direction is unstable (notebook 01, section 2). */
+  product: number[];
+  /** Batch loss at those steps. */
+  loss: number[];
+  /** Whether every power iteration met its tolerance. */
+  converged: boolean;
+  /** The loss became non-finite (the run stopped there). */
+  diverged: boolean;
+}
+
+export interface SharpnessTraceOptions {
+  lr: number;
+  steps: number;
+  /** Measure every this many steps (and at step 0 and the last step). */
+  every: number;
+  /** Power-iteration limit per measurement (default 20) and its relative tolerance (default 1e-3). */
+  iterations?: number;
+  tolerance?: number;
+  /** Seeds the power iteration's first start vector (default 0). */
+  seed?: number;
+}
+
+/**
+ * Full-batch gradient descent w <- w - lr ∇L(w) on one fixed `batch`, measuring the sharpness
+ * (largest Hessian eigenvalue of that batch's loss) every `every` steps. Each measurement starts
+ * its power iteration from the previous one's vector, so that it settles in a few products.
+ * The model's weights are changed (it is trained); the batch is not disposed.
+ */
+export function sharpnessDuringGd(model: Model, batch: Batch, options: SharpnessTraceOptions): SharpnessTrace {
+  const { lr, steps, every, iterations = 20, tolerance = 1e-3, seed = 0 } = options;
+  checkLr(lr);
+  checkCount("steps", steps, 1);
+  checkCount("every", every, 1);
+  const trace: SharpnessTrace = { lr, steps: [], sharpness: [], product: [], loss: [], converged: true, diverged: false };
+  let vector: tf.Tensor[] | undefined;
+  const measure = (t: number) => {
+    const loss = tf.tidy(() => model.loss(batch).dataSync()[0]);
+    if (!Number.isFinite(loss)) return false;
+    const s = sharpness(model, batch, { iterations, tolerance, seed, start: vector, keepVector: true });
+    if (vector) tf.dispose(vector);
+    vector = s.vector;
+    trace.steps.push(t);
+    trace.sharpness.push(s.value);
+    trace.product.push(lr * s.value);
+    trace.loss.push(loss);
+    trace.converged = trace.converged && s.converged;
+    return true;
+  };
+  try {
+    measure(0);
+    for (let t = 1; t <= steps; t++) {
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => model.loss(batch), model.params);
+        value.dispose();
+        for (const p of model.params) if (grads[p.name]) p.assign(tf.sub(p, tf.mul(lr, grads[p.name])));
+      });
+      if ((t % every === 0 || t === steps) && !measure(t)) {
+        trace.diverged = true;
+        break;
+      }
+    }
+  } finally {
+    if (vector) tf.dispose(vector);
+  }
+  return trace;
+}
+
+/**
+ * `sharpnessDuringGd` at each rate, each from a fresh model made by `makeModel` (same seed, so
+ * the same initial weights) on the same `batch`, with one progress line over the rates.
+ */
+export async function sharpnessAtRates(
+  makeModel: () => Model,
+  batch: Batch,
+  rates: readonly number[],
+  options: Omit<SharpnessTraceOptions, "lr">,
+  label = "sharpness",
+): Promise<SharpnessTrace[]> {
+  if (!Array.isArray(rates) || rates.length === 0) throw new RangeError("rates must be a non-empty array");
+  const bar = progress({ total: rates.length, label });
+  const traces: SharpnessTrace[] = [];
+  for (const lr of rates) {
+    const model = makeModel();
+    try {
+      traces.push(sharpnessDuringGd(model, batch, { ...options, lr }));
+    } finally {
+      model.dispose();
+    }
+    const last = traces[traces.length - 1];
+    bar.update(traces.length, { loss: last.loss[last.loss.length - 1], lr });
+    await new Promise((resolve) => setImmediate(resolve)); // let the progress line reach the notebook
+  }
+  bar.done();
+  return traces;
+}
+
+/** The median of the values at or after `fromStep` (the second half of a run, say). */
+export function medianFrom(trace: SharpnessTrace, fromStep: number, key: "product" | "sharpness" = "product"): number {
+  const v = trace[key].filter((_, i) => trace.steps[i] >= fromStep).sort((a, b) => a - b);
+  if (v.length === 0) throw new RangeError(`no measurement at or after step ${fromStep}`);
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+/** η·λ_max against step, one curve per rate, with the stability limit 2 drawn as a line (log y). */
+export function sharpnessFigure(title: string, traces: readonly SharpnessTrace[], subtitle?: string): Figure {
+  if (!Array.isArray(traces) || traces.length === 0) throw new RangeError("traces must be a non-empty array");
+  const last = Math.max(...traces.map((t) => t.steps[t.steps.length - 1]));
+  return lineChart({
+    title,
+    subtitle: subtitle ?? "η·λ_max of the batch loss during full-batch GD; the flat line at 2: the limit of a quadratic",
+    series: [
+      ...traces.map((t) => ({ name: `η = ${formatNumber(t.lr)}`, x: t.steps, y: t.product })),
+      { name: "η·λ_max = 2", x: [0, last], y: [2, 2] },
+    ],
+    x: { label: "step of gradient descent", unit: "steps" },
+    y: { label: "η · λ_max", scale: "log" },
+  });
 }

@@ -19,3 +19,5 @@ export { EarlyStopper } from "./early-stopping";
 export { getLearningRate, setLearningRate } from "./learning-rate";
 export { snapshotVariables, snapshotOptimizer } from "./snapshot";
 export type { VariableSnapshot, OptimizerSnapshot } from "./snapshot";
+export { branchedRun, joinHistories, batchSeed } from "./branch";
+export type { Branch, BranchedRunOptions, BranchedRun } from "./branch";

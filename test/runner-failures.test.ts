@@ -11,6 +11,7 @@ import { readNotebook } from "../scripts/runner/notebook";
 import * as net from "net";
 import * as ports from "../scripts/runner/ports";
 import { KernelSession } from "../scripts/runner/kernel";
+import { gate, missing } from "./requirements";
 
 const root = path.resolve(__dirname, "..");
 const fixtures = path.join(root, "test", "fixtures", "notebooks");
@@ -133,7 +134,7 @@ test("the passing notebook: parameters, mode, tags and displays as executed", ()
   assert.is(readNotebook(path.join(dir, "features.ipynb")).cells.length, 10, "the source notebook is untouched");
 });
 
-test("executed notebooks, failed ones included, validate with Debian's nbformat", () => {
+gate(test, __filename, missing(["nbformat"]))("executed notebooks, failed ones included, validate with Debian's nbformat", () => {
   const { spawnSync } = require("child_process") as typeof import("child_process");
   const written = results.map((r) => r.outFile).filter((f): f is string => !!f);
   assert.ok(written.length >= 7, `written: ${written.join(", ")}`);

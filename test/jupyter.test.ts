@@ -41,6 +41,11 @@ withJupyter("registers a kernelspec that starts this project's tslab by absolute
     { env: { ...process.env, JUPYTER_PATH: jupyterPath }, encoding: "utf8" },
   );
   assert.is(list.stdout.trim(), r.kernelDir);
+  // and the JavaScript kernel beside it, as `tslab install` registers both
+  assert.is(r.js.kernelDir, path.join(jupyterPath, "kernels", "jslab"));
+  const js = JSON.parse(fs.readFileSync(path.join(r.js.kernelDir, "kernel.json"), "utf8"));
+  assert.equal(js.argv.slice(1), [path.join(root, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}", "--js"]);
+  assert.is(js.language, "javascript");
 });
 
 withJupyter("does not overwrite a tslab kernelspec that someone else registered, unless forced", () => {

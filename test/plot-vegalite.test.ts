@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { compile, TopLevelSpec } from "vega-lite";
 import {
-  lineChart, runsChart, lrSweepChart, scheduleChart, landscapeChart, heatmapChart, histogramChart,
+  lineChart, runsChart, lrSweepChart, scheduleChart, landscapeChart, heatmapChart, histogramChart, intervalChart, describeFigure,
   toVegaLite, renderSvg, compactSvg, VEGALITE_SCHEMA, Figure,
 } from "../src/plot/index";
 
@@ -20,6 +20,7 @@ function allFigures(): Record<string, Figure> {
     landscape: landscapeChart({ title: "Bowl", grid: { x: grid, y: grid, z: grid.map((y) => grid.map((x) => 0.1 + x * x + 5 * y * y)) }, trajectories: [{ name: "gd", points: [{ x: -1.5, y: 1 }, { x: -1, y: -0.5 }, { x: -0.5, y: 0.2 }] }] }),
     heatmap: heatmapChart({ title: "LR x batch", x: { label: "learning rate", values: [0.01, 0.1] }, y: { label: "batch size", values: [8, 16] }, z: [[1, 2], [3, NaN]] }),
     histogram: histogramChart({ title: "Hist", groups: [{ name: "sgd", values: decay(0.01) }, { name: "adam", values: decay(0.1) }] }),
+    interval: intervalChart({ title: "Final loss per schedule", arms: [{ name: "constant", values: [2.3, 2.32, 2.31] }, { name: "cosine", values: [2.2, 2.21, NaN] }] }),
   };
 }
 
@@ -87,6 +88,32 @@ test("the rendered picture survives packing: every curve's samples reach the SVG
   const paths = [...svg.matchAll(/aria-roledescription="line mark" d="([^"]*)"/g)].map((m) => m[1]);
   assert.is(paths.length, 2);
   assert.equal(paths.map((d) => (d.match(/[ML]/g) ?? []).length), [3, 2]);
+});
+
+test("intervalChart: arms in the given order, mean dot, min-max rule, one circle per drawable seed value", async () => {
+  const fig = intervalChart({
+    title: "Final loss per schedule",
+    x: { label: "schedule" },
+    y: { label: "validation loss", unit: "nats", scale: "log" },
+    arms: [{ name: "step", values: [2.4, 2.5] }, { name: "cosine", values: [2.2, 2.3, 2.25] }, { name: "diverged", values: [NaN, 2.6] }],
+  });
+  const layer = fig.layers[0] as Json;
+  assert.equal(layer.arms.map((a: Json) => a.name), ["step", "cosine", "diverged"]);
+  assert.ok(Math.abs(layer.arms[1].mean - 2.25) < 1e-12);
+  assert.equal([layer.arms[1].lo, layer.arms[1].hi], [2.2, 2.3]);
+  assert.equal([layer.arms[2].lo, layer.arms[2].hi, layer.arms[2].mean], [2.6, 2.6, 2.6]);
+  const spec = toVegaLite(fig) as Json;
+  assert.is(spec.layer.length, 3);
+  assert.equal(spec.layer[0].encoding.x.sort, ["step", "cosine", "diverged"]);
+  assert.is(spec.layer[0].encoding.x.title, "schedule");
+  assert.is(spec.layer[1].data.values.length, 6); // the NaN is not drawn
+  assert.is(spec.layer[0].encoding.y.scale.type, "log");
+  const svg = await renderSvg(fig);
+  for (const name of ["step", "cosine", "diverged", "validation loss (nats)"]) assert.ok(svg.includes(name), name);
+  assert.match(describeFigure(fig), /interval chart; 3 arms, mean and range over seeds: step, cosine, diverged/);
+  assert.throws(() => intervalChart({ title: "t", arms: [] }), /non-empty array/);
+  assert.throws(() => intervalChart({ title: "t", arms: [{ name: "a", values: [1] }, { name: "a", values: [2] }] }), /unique; "a"/);
+  assert.throws(() => intervalChart({ title: "t", arms: [{ name: "a", values: [] }] }), /has no values/);
 });
 
 test.run();

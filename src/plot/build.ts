@@ -311,6 +311,41 @@ export function heatmapChart(o: HeatmapOptions): Figure {
   return frame("heatmap", o, x, y, [cells]);
 }
 
+export interface IntervalChartOptions extends Common {
+  /** One entry per arm, drawn left to right in this order: its values over seeds (or repeats). */
+  arms: { name: string; values: ArrayLike<number> }[];
+  /** The x axis only has a title (default "arm"). */
+  x?: { label?: string };
+  y?: AxisOptions;
+}
+
+/**
+ * A comparison of arms over seeds: per arm the mean as a dot, the range (min to max) as a bar,
+ * and each seed's value as a small circle. Values that cannot be drawn (NaN, diverged runs, <= 0
+ * on a log axis) are left out of the mark and counted in the figure's text.
+ */
+export function intervalChart(o: IntervalChartOptions): Figure {
+  if (!Array.isArray(o.arms) || o.arms.length === 0) throw new RangeError("arms must be a non-empty array of { name, values }");
+  const y = axis({ label: "final loss", unit: "nats", scale: "linear" }, o.y, "y");
+  const seen = new Set<string>();
+  const arms = o.arms.map((a, i) => {
+    if (!a || typeof a.name !== "string" || a.name === "") throw new RangeError(`arms[${i}].name must be a non-empty string`);
+    if (seen.has(a.name)) throw new RangeError(`arm names must be unique; "${a.name}" appears twice`);
+    seen.add(a.name);
+    const values = Array.from(a.values ?? []);
+    if (values.length === 0) throw new RangeError(`arms[${i}] ("${a.name}") has no values`);
+    const good = values.filter((v) => drawable(v, y.scale));
+    const mean = good.length ? good.reduce((s, v) => s + v, 0) / good.length : NaN;
+    return { name: a.name, mean, lo: good.length ? Math.min(...good) : NaN, hi: good.length ? Math.max(...good) : NaN, values };
+  });
+  if (!y.domain) {
+    const e = extent(arms.flatMap((a) => a.values), y.scale);
+    if (e) y.domain = pad(e, y.scale, 0.15);
+  }
+  const x: Axis = { label: o.x?.label ?? "arm", scale: "linear" };
+  return frame("interval", o, x, y, [{ type: "intervals", arms }]);
+}
+
 export interface HistogramOptions extends Common {
   /** One sample, or several named samples drawn over each other. */
   values?: ArrayLike<number>;

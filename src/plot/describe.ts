@@ -10,6 +10,7 @@ const KIND_NAMES: Record<Figure["kind"], string> = {
   landscape: "loss landscape",
   heatmap: "heatmap",
   histogram: "histogram",
+  interval: "interval chart",
 };
 
 function list(names: string[], max = 6): string {
@@ -31,6 +32,8 @@ function layerText(layer: Layer): string {
       const bad = layer.z.flat().filter((v) => !Number.isFinite(v)).length;
       return `${layer.y.length}x${layer.x.length} grid of ${layer.color.label}${bad ? ` (${bad} not finite)` : ""}`;
     }
+    case "intervals":
+      return `${layer.arms.length} arms, mean and range over seeds: ${list(layer.arms.map((a) => a.name))}`;
     case "bars":
       return `${layer.groups.length === 1 ? "" : `${layer.groups.length} groups (${list(layer.groups.map((g) => g.name))}), `}${layer.groups[0]?.bins.length ?? 0} bins`;
   }

@@ -76,9 +76,15 @@ export interface BarLayer {
   groups: { name: string; bins: HistogramBin[] }[];
 }
 
-export type Layer = LineLayer | PointLayer | CellLayer | BarLayer;
+/** One value per category (an arm of a comparison) as its mean with a min-max bar over seeds. */
+export interface IntervalLayer {
+  type: "intervals";
+  arms: { name: string; mean: number; lo: number; hi: number; values: number[] }[];
+}
 
-export type FigureKind = "line" | "runs" | "sweep" | "schedule" | "landscape" | "heatmap" | "histogram";
+export type Layer = LineLayer | PointLayer | CellLayer | BarLayer | IntervalLayer;
+
+export type FigureKind = "line" | "runs" | "sweep" | "schedule" | "landscape" | "heatmap" | "histogram" | "interval";
 
 export interface Figure {
   kind: FigureKind;

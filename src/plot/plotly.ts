@@ -80,6 +80,16 @@ export function toPlotly(fig: Figure): PlotlyFigure {
         trace.texttemplate = "%{text}";
       }
       data.push(trace as Plot);
+    } else if (layer.type === "intervals") {
+      data.push({
+        type: "scatter",
+        mode: "markers",
+        name: "mean (bar: min-max over seeds)",
+        x: layer.arms.map((a) => a.name),
+        y: layer.arms.map((a) => a.mean),
+        error_y: { type: "data", symmetric: false, array: layer.arms.map((a) => a.hi - a.mean), arrayminus: layer.arms.map((a) => a.mean - a.lo) },
+        marker: { size: 11, color: categorical(colorIndex++) },
+      } as Plot);
     } else {
       for (const g of layer.groups) {
         const mid = g.bins.map((b) => (fig.x.scale === "log" ? Math.sqrt(b.x0 * b.x1) : (b.x0 + b.x1) / 2));
@@ -96,9 +106,10 @@ export function toPlotly(fig: Figure): PlotlyFigure {
     }
   }
   const discrete = fig.layers.some((l) => l.type === "cells" && l.discrete);
+  const categories = fig.layers.some((l) => l.type === "intervals");
   const layout: Layout = {
     title: { text: fig.subtitle ? `${fig.title}<br><sub>${fig.subtitle}</sub>` : fig.title },
-    xaxis: (discrete ? { title: { text: axisTitle(fig.x) }, type: "category" } : plotlyAxis(fig.x)) as Layout["xaxis"],
+    xaxis: (discrete || categories ? { title: { text: axisTitle(fig.x) }, type: "category" } : plotlyAxis(fig.x)) as Layout["xaxis"],
     yaxis: (discrete ? { title: { text: axisTitle(fig.y) }, type: "category" } : plotlyAxis(fig.y)) as Layout["yaxis"],
     width: fig.width + 220,
     height: fig.height + 140,

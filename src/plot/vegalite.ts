@@ -1,6 +1,6 @@
 // Figure -> Vega-Lite v5 spec with its data inlined: what JupyterLab, VS Code and vega-embed draw
 // interactively (mime type application/vnd.vegalite.v5+json), and what svg.ts renders statically.
-import { Axis, BarLayer, CellLayer, Figure, Layer, LineLayer, PointLayer, axisTitle, cellEdges, drawable } from "./figure";
+import { Axis, BarLayer, CellLayer, Figure, IntervalLayer, Layer, LineLayer, PointLayer, axisTitle, cellEdges, drawable } from "./figure";
 import { downsampleIndices, roundSignificant } from "./downsample";
 import { formatNumber } from "./format";
 
@@ -209,6 +209,35 @@ function barLayer(fig: Figure, layer: BarLayer, o: Required<VegaLiteOptions>): J
   };
 }
 
+// Categories along x in the given order: a grey min-max rule, each seed's value as a small open
+// circle, and the mean as a filled dot in the arm's colour.
+function intervalLayers(fig: Figure, layer: IntervalLayer, o: Required<VegaLiteOptions>): Json[] {
+  const names = layer.arms.map((a) => a.name);
+  const r = (v: number) => roundSignificant(v, o.digits);
+  const ok = (v: number) => drawable(v, fig.y.scale);
+  const x = { field: "s", type: "nominal", sort: names, title: axisTitle(fig.x), axis: { labelAngle: names.some((n) => n.length > 8) ? -30 : 0 } };
+  const y = positional(fig.y, "y", true);
+  const color = { field: "s", type: "nominal", sort: names, legend: null, scale: { scheme: "tableau10" } };
+  const rows = layer.arms.filter((a) => ok(a.lo) && ok(a.hi) && ok(a.mean));
+  return [
+    {
+      data: { values: rows.map((a) => ({ s: a.name, y: r(a.lo), y2: r(a.hi), mean: r(a.mean), n: a.values.length })) },
+      mark: { type: "rule", strokeWidth: 2, color: "#888", tooltip: true },
+      encoding: { x, y, y2: { field: "y2" } },
+    },
+    {
+      data: { values: layer.arms.flatMap((a) => a.values.filter(ok).map((v) => ({ s: a.name, y: r(v) }))) },
+      mark: { type: "point", aria: false, size: 30, filled: false, color: "#555", opacity: 0.8 },
+      encoding: { x, y },
+    },
+    {
+      data: { values: rows.map((a) => ({ s: a.name, y: r(a.mean) })) },
+      mark: { type: "point", filled: true, size: 90, opacity: 1, stroke: "#333", strokeWidth: 1, tooltip: true },
+      encoding: { x, y, color },
+    },
+  ];
+}
+
 function layerSpecs(fig: Figure, layer: Layer, o: Required<VegaLiteOptions>, datasets: Record<string, Json[]>): Json[] {
   switch (layer.type) {
     case "line":
@@ -219,6 +248,8 @@ function layerSpecs(fig: Figure, layer: Layer, o: Required<VegaLiteOptions>, dat
       return cellLayers(fig, layer, o, datasets);
     case "bars":
       return [barLayer(fig, layer, o)];
+    case "intervals":
+      return intervalLayers(fig, layer, o);
   }
 }
 

@@ -6,6 +6,7 @@ import { trainSync } from "../train/train";
 import { createQuadratic } from "../models/quadratic";
 import { createNoisyQuadratic } from "../models/noisy-quadratic";
 import { createMlpCharModel } from "../models/mlp-char";
+import { createGpt } from "../models/gpt";
 import { createNamesDataset } from "../data/text-dataset";
 import type { Model } from "../models/model";
 import type { Config, Json } from "./grid";
@@ -115,9 +116,13 @@ registerExperiment("quadratic", (config) => {
 // A worker runs many configurations: read and split the corpus once per process.
 let namesData: ReturnType<typeof createNamesDataset> | null = null;
 
-registerExperiment("mlp-names", (config) => {
+function namesFor(config: Config) {
   const full = (namesData ??= createNamesDataset({ seed: 0 }));
-  const data = typeof config.words === "number" ? full.subset(config.words, 0) : full;
+  return typeof config.words === "number" ? full.subset(config.words, 0) : full;
+}
+
+registerExperiment("mlp-names", (config) => {
+  const data = namesFor(config);
   const model = createMlpCharModel({
     data,
     contextSize: num(config, "contextSize", 3),
@@ -127,6 +132,30 @@ registerExperiment("mlp-names", (config) => {
   });
   try {
     return { history: trainFromConfig(model, config, { steps: 200, batchSize: 32 }), metrics: { params: model.numParams } };
+  } finally {
+    model.dispose();
+  }
+});
+
+/**
+ * The tiny GPT on the names corpus. Settings: words (a subset size), blockSize (16), width (64),
+ * heads (4), layers (2), tieWeights (false), modelSeed (0), evalWindows (128), plus the training
+ * ones (default optimizer adamw when none is given).
+ */
+registerExperiment("gpt-names", (config) => {
+  const model = createGpt({
+    data: namesFor(config),
+    blockSize: num(config, "blockSize", 16),
+    width: num(config, "width", 64),
+    heads: num(config, "heads", 4),
+    layers: num(config, "layers", 2),
+    tieWeights: config.tieWeights === true,
+    seed: num(config, "modelSeed", 0),
+    evalWindows: num(config, "evalWindows", 128),
+  });
+  try {
+    const withOptimizer = config.optimizer === undefined ? { ...config, optimizer: "adamw" } : config;
+    return { history: trainFromConfig(model, withOptimizer, { steps: 200, batchSize: 32 }), metrics: { params: model.numParams } };
   } finally {
     model.dispose();
   }

@@ -16,6 +16,10 @@ import { inverseSqrt } from "../schedules/inverse-sqrt";
 import { warmupStableDecay } from "../schedules/warmup-stable-decay";
 import { stepDecay } from "../schedules/step-decay";
 import { exponentialDecay } from "../schedules/exponential-decay";
+import { multiStepDecay } from "../schedules/multi-step-decay";
+import { polynomialDecay } from "../schedules/polynomial-decay";
+import { cosineWarmRestarts } from "../schedules/cosine-warm-restarts";
+import { cyclic } from "../schedules/cyclic";
 import type { LrOptimizer } from "../train/types";
 import type { Json } from "./grid";
 
@@ -62,6 +66,13 @@ const SCHEDULES: Record<string, (lr: number, steps: number, o: Record<string, Js
   wsd: (lr, steps, o) => warmupStableDecay({ lr, totalSteps: steps, warmupSteps: tenth(steps), decaySteps: 2 * tenth(steps), ...o }),
   step: (lr, steps, o) => stepDecay({ lr, stepSize: Math.max(1, Math.floor(steps / 3)), gamma: 0.1, ...o }),
   exponential: (lr, steps, o) => exponentialDecay({ lr, gamma: Math.pow(0.01, 1 / steps), ...o }),
+  // Defaults below: x0.1 at half and three quarters of the run; linear to 0; four equal cycles;
+  // a triangle up to lr from lr/10 with four cycles per run. Every option can be overridden.
+  "multi-step": (lr, steps, o) =>
+    multiStepDecay({ lr, milestones: [Math.max(1, Math.round(steps / 2)), Math.max(2, Math.round((3 * steps) / 4))], ...o }),
+  polynomial: (lr, steps, o) => polynomialDecay({ lr, totalSteps: steps, ...o }),
+  "cosine-restarts": (lr, steps, o) => cosineWarmRestarts({ lr, firstCycleSteps: Math.max(1, Math.round(steps / 4)), ...o }),
+  cyclic: (lr, steps, o) => cyclic({ baseLr: lr / 10, maxLr: lr, stepSizeUp: Math.max(1, Math.round(steps / 8)), ...o }),
 };
 export const SCHEDULE_NAMES = Object.keys(SCHEDULES);
 

@@ -8,3 +8,5 @@ export type { Experiment, ExperimentRef, RunOutcome, Metrics } from "./experimen
 export { optimizerFromSpec, scheduleFromSpec, OPTIMIZER_NAMES, SCHEDULE_NAMES } from "./factories";
 export { RunCache, runKey, CACHE_FORMAT } from "./cache";
 export { projectRoot } from "./paths";
+export { compareArms, finalLoss } from "./compare";
+export type { Arm, ArmResult, CompareArmsOptions, CompareArmsResult } from "./compare";

@@ -14,7 +14,9 @@ import { librarySourceHash, libraryVersion, projectRoot } from "./paths";
 
 export interface SweepOptions {
   /** Values to try per key; every combination runs, e.g. { lr: [1e-3, 1e-2], seed: [0, 1] }. */
-  grid: Grid;
+  grid?: Grid;
+  /** Instead of (or after) the grid's combinations: an explicit list of configurations, each over `fixed`. */
+  configs?: Config[];
   /** Settings shared by every run (steps, batchSize, ...); the grid's values override them. */
   fixed?: Config;
   /** The experiment: a built-in name ("quadratic", "mlp-names") or { name, module }. */
@@ -69,7 +71,11 @@ export interface SweepResult {
 
 function checkOptions(o: SweepOptions): { workers: number } {
   if (!o || typeof o !== "object") throw new RangeError("sweep needs an options object");
-  if (!o.grid || typeof o.grid !== "object") throw new RangeError("grid must be an object of value lists, e.g. { lr: [0.01, 0.1] }");
+  if (o.grid === undefined && o.configs === undefined) throw new RangeError("sweep needs a grid ({ lr: [0.01, 0.1] }) or a list of configs");
+  if (o.grid !== undefined && (!o.grid || typeof o.grid !== "object" || Array.isArray(o.grid)))
+    throw new RangeError("grid must be an object of value lists, e.g. { lr: [0.01, 0.1] }");
+  if (o.configs !== undefined && (!Array.isArray(o.configs) || o.configs.length === 0))
+    throw new RangeError("configs must be a non-empty array of configuration objects");
   const workers = o.workers ?? 2;
   if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be an integer >= 0; got ${workers}`);
   if (o.fixed !== undefined) checkJson("fixed", o.fixed);
@@ -121,7 +127,14 @@ export function toDataFrame(records: SweepRecord[]): DataFrame {
 export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const { workers } = checkOptions(options);
   const started = performance.now();
-  const configs = expandGrid(options.grid, options.fixed ?? {});
+  const fixed = options.fixed ?? {};
+  const configs = [
+    ...(options.grid ? expandGrid(options.grid, fixed) : []),
+    ...(options.configs ?? []).map((c, i) => {
+      checkJson(`configs[${i}]`, c);
+      return { ...fixed, ...c };
+    }),
+  ];
   const name = refName(options.run);
   if (workers === 0 || typeof options.run !== "string") resolveExperiment(options.run); // fail fast on an unknown name
   const report = await ready();

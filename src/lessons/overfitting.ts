@@ -21,9 +21,8 @@ import type { SweepRun } from "../sweep/sweep";
 export const OVERFIT_EXPERIMENT = "overfit-names";
 
 /**
- * The sweep reference of the experiment below. The module path has no extension and is taken
- * from this file's own folder, so that it resolves both in a tslab kernel (which keeps the
- * compiled lesson as `<folder>/overfitting.js`, already loaded) and in a ts-node worker.
+ * The sweep reference of the experiment below: worker processes (ts-node) load this file by its
+ * path, which registers the experiment; in the caller it is registered already.
  */
 export function overfitRun(): ExperimentRef {
   return { name: OVERFIT_EXPERIMENT, module: path.join(__dirname, "overfitting") };
@@ -286,3 +285,49 @@ export function argminPerColumn(z: readonly (readonly number[])[]): number[] {
     return best;
   });
 }
+
+/** What one run ends with, and where its validation turned. */
+export interface RunSummary {
+  endTrain: number;
+  endVal: number;
+  /** val − train at the end. */
+  endGap: number;
+  /** The lowest validation loss and the step it was reached (the turning point). */
+  bestVal: number;
+  turnStep: number;
+  /** The training loss at the turning point. */
+  trainAtTurn: number;
+  /** How far validation rose after its minimum: endVal − bestVal. */
+  rise: number;
+}
+
+export function summarize(c: GapCurve): RunSummary {
+  const n = c.val.length - 1;
+  if (n < 0) throw new RangeError("the curve has no evaluations");
+  const t = turningPoint(c);
+  return { endTrain: c.train[n], endVal: c.val[n], endGap: c.gap[n], bestVal: t.val, turnStep: t.step, trainAtTurn: t.train, rise: c.val[n] - t.val };
+}
+
+/**
+ * A grid of one number per run, z[j][i] for rows[j] (config key `rowKey`) and cols[i]
+ * (`colKey`), from sweep runs; throws when a cell has no run or more than one.
+ */
+export function gridOf(
+  runs: readonly SweepRun[],
+  rowKey: string,
+  rows: readonly number[],
+  colKey: string,
+  cols: readonly number[],
+  metric: (r: SweepRun) => number,
+): number[][] {
+  return rows.map((rv) =>
+    cols.map((cv) => {
+      const found = runs.filter((r) => r.config[rowKey] === rv && r.config[colKey] === cv);
+      if (found.length !== 1) throw new RangeError(`${found.length} runs at ${rowKey} = ${rv}, ${colKey} = ${cv}; expected 1`);
+      return metric(found[0]);
+    }),
+  );
+}
+
+/** The metric the weight-decay grids compare: the validation loss of the weights a run ends with. */
+export const endVal = (r: SweepRun): number => r.outcome.metrics?.endValLoss as number;

@@ -48,9 +48,13 @@ export function resolveExperiment(ref: ExperimentRef): Experiment {
     if (!ref || typeof ref.name !== "string" || typeof ref.module !== "string") {
       throw new RangeError('run must be an experiment name or { name, module: "/absolute/path/to/module" }');
     }
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const mod = require(ref.module) as Record<string, unknown>;
-    if (!registry.has(ref.name) && typeof mod[ref.name] === "function") registry.set(ref.name, mod[ref.name] as Experiment);
+    // Already registered (e.g. a notebook imported the module): no require. In a tslab kernel the
+    // module is held by tslab's own loader, and a plain require of its .ts path would fail.
+    if (!registry.has(ref.name)) {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      const mod = require(ref.module) as Record<string, unknown>;
+      if (!registry.has(ref.name) && typeof mod[ref.name] === "function") registry.set(ref.name, mod[ref.name] as Experiment);
+    }
   }
   const name = refName(ref);
   const fn = registry.get(name);

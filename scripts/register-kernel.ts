@@ -1,5 +1,6 @@
 // `npm run kernel [-- --python PATH] [--prefix DIR | --sys-prefix] [--force]`
-// Registers this project's tslab as the Jupyter kernel "tslab". Unlike `tslab install`, it
+// Registers this project's tslab as the Jupyter kernels "tslab" (TypeScript) and "jslab"
+// (JavaScript), as `tslab install` does. Unlike `tslab install`, it
 // looks for a Python that actually has Jupyter (not only the first python3 on PATH) and
 // points the kernelspec at this project's node and tslab by absolute path, so Jupyter
 // started from anywhere (a desktop launcher, another shell) runs the same kernel.
@@ -10,6 +11,8 @@ import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "..");
 export const KERNEL_NAME = "tslab";
+/** tslab's JavaScript kernel, registered beside the TypeScript one. */
+export const JS_KERNEL_NAME = "jslab";
 const TSLAB_BIN = path.join(ROOT, "node_modules", "tslab", "bin", "tslab");
 
 export interface RegisterOptions {
@@ -19,16 +22,19 @@ export interface RegisterOptions {
   prefix?: string;
   /** Install into the Python's sys.prefix (a virtualenv or conda env). Default: the user's registry. */
   sysPrefix?: boolean;
-  /** Replace an existing "tslab" kernelspec that starts a different tslab. */
+  /** Replace existing "tslab"/"jslab" kernelspecs that start a different tslab. */
   force?: boolean;
   /** Where to look for Python, in order (for tests); default: see pythonCandidates(). */
   candidates?: string[];
 }
 
 export interface Registration {
+  /** The TypeScript kernel's folder and command. */
   kernelDir: string;
   python: string;
   argv: string[];
+  /** The JavaScript kernel (jslab), registered in the same place. */
+  js: { kernelDir: string; argv: string[] };
 }
 
 /** Pythons worth trying, in order: the one behind `jupyter` on PATH first, then the usual names. */
@@ -87,12 +93,12 @@ export const NO_JUPYTER_HELP = [
   "If Jupyter lives in a Python that is not on PATH, name it: npm run kernel -- --python /path/to/python",
 ].join("\n");
 
-/** The kernelspec: this project's node running this project's tslab. */
-export function kernelJson(): { argv: string[]; display_name: string; language: string } {
+/** A kernelspec: this project's node running this project's tslab (with --js for JavaScript). */
+export function kernelJson(js = false): { argv: string[]; display_name: string; language: string } {
   return {
-    argv: [process.execPath, TSLAB_BIN, "kernel", "--config-path", "{connection_file}"],
-    display_name: "TypeScript (lr-lab)",
-    language: "typescript",
+    argv: [process.execPath, TSLAB_BIN, "kernel", "--config-path", "{connection_file}", ...(js ? ["--js"] : [])],
+    display_name: js ? "JavaScript (lr-lab)" : "TypeScript (lr-lab)",
+    language: js ? "javascript" : "typescript",
   };
 }
 
@@ -121,7 +127,6 @@ export function registerKernel(options: RegisterOptions = {}): Registration {
     throw new Error(`${python} cannot import jupyter_client.\n${NO_JUPYTER_HELP}`);
   }
   if (!fs.existsSync(TSLAB_BIN)) throw new Error(`tslab is not installed at ${TSLAB_BIN}: run \`npm ci\` first`);
-  const spec = kernelJson();
   const mode = options.prefix ? "prefix" : options.sysPrefix ? "sys-prefix" : "user";
   const prefix = options.prefix
     ? path.resolve(options.prefix)
@@ -129,30 +134,34 @@ export function registerKernel(options: RegisterOptions = {}): Registration {
       ? runPython(python, "import sys; print(sys.prefix)").out
       : "";
 
-  // Never silently replace a kernelspec that someone else made.
-  const existing = options.prefix
-    ? path.join(prefix, "share", "jupyter", "kernels", KERNEL_NAME)
-    : runPython(python, FIND_PY, [KERNEL_NAME]).out;
-  const existingJson = existing ? path.join(existing, "kernel.json") : "";
-  if (existingJson && fs.existsSync(existingJson) && !options.force) {
-    const argv: string[] = JSON.parse(fs.readFileSync(existingJson, "utf8")).argv ?? [];
-    if (!argv.includes(TSLAB_BIN)) {
-      throw new Error(
-        `A "${KERNEL_NAME}" kernel is already registered at ${existing} and starts ${argv.slice(0, 2).join(" ")}.\n` +
-          `Run \`npm run kernel -- --force\` to point it at this project (${ROOT}).`,
-      );
+  // Never silently replace a kernelspec that someone else made: check both before writing either.
+  const kernels = [{ name: KERNEL_NAME, spec: kernelJson(false) }, { name: JS_KERNEL_NAME, spec: kernelJson(true) }];
+  for (const { name } of kernels) {
+    const existing = options.prefix ? path.join(prefix, "share", "jupyter", "kernels", name) : runPython(python, FIND_PY, [name]).out;
+    const existingJson = existing ? path.join(existing, "kernel.json") : "";
+    if (existingJson && fs.existsSync(existingJson) && !options.force) {
+      const argv: string[] = JSON.parse(fs.readFileSync(existingJson, "utf8")).argv ?? [];
+      if (!argv.includes(TSLAB_BIN)) {
+        throw new Error(
+          `A "${name}" kernel is already registered at ${existing} and starts ${argv.slice(0, 2).join(" ")}.\n` +
+            `Run \`npm run kernel -- --force\` to point it at this project (${ROOT}).`,
+        );
+      }
     }
   }
 
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lr-lab-kernel-"));
-  try {
-    fs.writeFileSync(path.join(tmp, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
-    const r = runPython(python, INSTALL_PY, [tmp, KERNEL_NAME, mode === "user" ? "user" : "prefix", prefix]);
-    if (!r.ok) throw new Error(`registering the kernel with ${python} failed:\n${r.err}`);
-    return { kernelDir: r.out.split("\n").pop()!, python, argv: spec.argv };
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  const dirs = kernels.map(({ name, spec }) => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lr-lab-kernel-"));
+    try {
+      fs.writeFileSync(path.join(tmp, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
+      const r = runPython(python, INSTALL_PY, [tmp, name, mode === "user" ? "user" : "prefix", prefix]);
+      if (!r.ok) throw new Error(`registering the "${name}" kernel with ${python} failed:\n${r.err}`);
+      return r.out.split("\n").pop()!;
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+  return { kernelDir: dirs[0], python, argv: kernels[0].spec.argv, js: { kernelDir: dirs[1], argv: kernels[1].spec.argv } };
 }
 
 function parseArgs(argv: string[]): RegisterOptions {
@@ -177,6 +186,7 @@ if (require.main === module) {
   try {
     const r = registerKernel(parseArgs(process.argv.slice(2)));
     console.log(`Registered the "${KERNEL_NAME}" kernel (TypeScript (lr-lab)) in ${r.kernelDir}`);
+    console.log(`Registered the "${JS_KERNEL_NAME}" kernel (JavaScript (lr-lab)) in ${r.js.kernelDir}`);
     console.log(`  Jupyter: ${r.python}`);
     console.log(`  starts:  ${r.argv.slice(0, 2).join(" ")}`);
     console.log("Open the series with: jupyter lab notebooks/   (or: jupyter notebook notebooks/)");

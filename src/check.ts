@@ -24,31 +24,32 @@ function requireClaim(claim: unknown): asserts claim is string {
   if (typeof claim !== "string" || claim.trim() === "") throw new RangeError("check needs a claim: a non-empty sentence");
 }
 
-/** Prints `✓ claim: measured` when `ok`, throws a CheckError otherwise. Returns the line. */
-export function check(claim: string, ok: boolean, measured: string, options: CheckOptions = {}): string {
+/**
+ * Prints `✓ claim: measured` when `ok`, throws a CheckError otherwise. Returns nothing: a notebook
+ * kernel prints the value of a cell's last expression, so a returned line would appear twice.
+ */
+export function check(claim: string, ok: boolean, measured: string, options: CheckOptions = {}): void {
   requireClaim(claim);
   if (typeof ok !== "boolean") throw new TypeError(`check "${claim}": the condition must be a boolean, got ${typeof ok}`);
   if (!ok) throw new CheckError(claim, measured);
-  const line = `✓ ${claim}: ${measured}`;
-  (options.print ?? console.log)(line);
-  return line;
+  (options.print ?? console.log)(`✓ ${claim}: ${measured}`);
 }
 
 const fmt = (v: number) => formatNumber(v);
 const finite = (v: number) => typeof v === "number" && !Number.isNaN(v);
 
 /** `a < b` (NaN never passes). `what` names the quantity, e.g. "final loss". */
-export function checkLess(claim: string, a: number, b: number, what = "value", options?: CheckOptions): string {
+export function checkLess(claim: string, a: number, b: number, what = "value", options?: CheckOptions): void {
   return check(claim, finite(a) && finite(b) && a < b, `${what} ${fmt(a)} < ${fmt(b)}`, options);
 }
 
 /** `a > b` (NaN never passes). */
-export function checkGreater(claim: string, a: number, b: number, what = "value", options?: CheckOptions): string {
+export function checkGreater(claim: string, a: number, b: number, what = "value", options?: CheckOptions): void {
   return check(claim, finite(a) && finite(b) && a > b, `${what} ${fmt(a)} > ${fmt(b)}`, options);
 }
 
 /** `lo <= v <= hi`. */
-export function checkBetween(claim: string, v: number, lo: number, hi: number, what = "value", options?: CheckOptions): string {
+export function checkBetween(claim: string, v: number, lo: number, hi: number, what = "value", options?: CheckOptions): void {
   if (!(lo <= hi)) throw new RangeError(`checkBetween "${claim}": lo (${lo}) must be <= hi (${hi})`);
   return check(claim, finite(v) && v >= lo && v <= hi, `${what} ${fmt(v)} in [${fmt(lo)}, ${fmt(hi)}]`, options);
 }
@@ -61,7 +62,7 @@ export function checkClose(
   tolerance: { rel?: number; abs?: number },
   what = "measured",
   options?: CheckOptions,
-): string {
+): void {
   const rel = tolerance.rel ?? 0;
   const abs = tolerance.abs ?? 0;
   if (!(rel >= 0 && abs >= 0) || rel + abs === 0) throw new RangeError(`checkClose "${claim}": give a tolerance rel >= 0 and/or abs >= 0, not both 0`);
@@ -116,7 +117,7 @@ export function checkMargin(
   higher: number[] | SeedStats,
   what = "value",
   options: CheckOptions & { factor?: number } = {},
-): string {
+): void {
   const a = Array.isArray(lower) ? seedStats(lower) : lower;
   const b = Array.isArray(higher) ? seedStats(higher) : higher;
   const factor = options.factor ?? 2;

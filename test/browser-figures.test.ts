@@ -8,13 +8,12 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Browser } from "playwright-core";
 import {
-  OUT, Workspace, NotebookServer, missingTools, makeWorkspace, executeNotebook, validateNotebook, trustNotebook,
+  OUT, Workspace, NotebookServer, makeWorkspace, executeNotebook, validateNotebook, trustNotebook,
   startNotebookServer, launchBrowser, checkNotebookPage, staticSvgs, checkStaticImages,
 } from "../scripts/browser-check";
+import { gate, missing } from "./requirements";
 
-const missing = missingTools();
-if (missing.length && process.env.CI) throw new Error(`CI must have ${missing.join(", ")}: .ci/run installs them`);
-if (missing.length) console.log(`browser-figures.test.ts: skipped, missing ${missing.join(", ")} (apt-get install chromium jupyter-notebook jupyter-nbconvert)`);
+const inBrowser = gate(test, __filename, missing(["chromium", "notebookServer"]));
 
 // what each figure cell of the fixture draws, in order: its title and the series its legend names
 const EXPECTED: { title: string; series: string[]; lines: number }[] = [
@@ -32,11 +31,11 @@ let file = "";
 let browser: Browser | null = null;
 let server: NotebookServer | null = null;
 
-test.before(() => {
+if (inBrowser.enabled) test.before(() => {
   ws = makeWorkspace();
 });
 
-test("the fixture notebook executes under nbconvert with the registered kernel and stays valid and small", () => {
+inBrowser("the fixture notebook executes under nbconvert with the registered kernel and stays valid and small", () => {
   file = executeNotebook(ws);
   fs.copyFileSync(file, path.join(OUT, "figures.executed.ipynb"));
   assert.is(validateNotebook(file), "", "nbformat validation");
@@ -59,7 +58,7 @@ test("the fixture notebook executes under nbconvert with the registered kernel a
   assert.ok(table, "table output saved");
 });
 
-test("classic Notebook in Chromium renders every figure with a real size", async () => {
+inBrowser("classic Notebook in Chromium renders every figure with a real size", async () => {
   assert.ok(file, "needs the executed notebook");
   trustNotebook(ws, file);
   server = await startNotebookServer(ws);
@@ -73,7 +72,7 @@ test("classic Notebook in Chromium renders every figure with a real size", async
   assert.ok(fs.statSync(shot).size > 20_000, "screenshot written");
 });
 
-test("the static SVGs alone (as GitHub shows them) are non-empty pictures of the expected series", async () => {
+inBrowser("the static SVGs alone (as GitHub shows them) are non-empty pictures of the expected series", async () => {
   assert.ok(file && browser, "needs the executed notebook and the browser");
   const svgs = staticSvgs(file);
   assert.is(svgs.length, EXPECTED.length);
@@ -97,4 +96,4 @@ test.after(async () => {
   ws?.cleanup();
 });
 
-if (!missing.length) test.run();
+test.run();

@@ -1,6 +1,6 @@
-// danfojs-node installs offline only through package.json overrides (its tfjs-node is aliased to
-// tfjs-core, xlsx comes from the registry, request is replaced by @cypress/request). Prove it works
-// and shares our single tfjs engine.
+// danfojs-node installs offline only through package.json overrides (its tfjs-node is a shim that
+// hands it our tfjs-core, xlsx comes from the registry, request is replaced by @cypress/request).
+// Prove it works, shares our single tfjs engine, and that no second tfjs-core is installed.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as fs from "fs";
@@ -23,6 +23,27 @@ test("danfojs-node uses the same tfjs engine and backend as the library", async 
   assert.ok(danfoTf.engine() === tf.engine(), "danfojs loaded a second tfjs engine");
   assert.ok(danfoTf === require("@tensorflow/tfjs-core"), "danfojs should get the library's own tfjs-core module, not the installed copy");
   assert.is(danfoTf.getBackend(), tf.getBackend());
+});
+
+test("one tfjs-core on disk: danfojs's @tensorflow/tfjs-node is the shim, not a copy of tfjs-core", () => {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > 6 || !fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (!e.isDirectory()) continue; // links (the shim) are not copies
+      const pkg = path.join(dir, e.name);
+      if (e.name.startsWith("@")) walk(pkg, depth);
+      else {
+        const file = path.join(pkg, "package.json");
+        if (fs.existsSync(file) && JSON.parse(fs.readFileSync(file, "utf8")).name === "@tensorflow/tfjs-core") found.push(pkg);
+        walk(path.join(pkg, "node_modules"), depth + 1);
+      }
+    }
+  };
+  walk(path.join(root, "node_modules"), 0);
+  assert.equal(found.map((f) => path.relative(root, f)), [path.join("node_modules", "@tensorflow", "tfjs-core")]);
+  const shim = require.resolve("@tensorflow/tfjs-node", { paths: [path.dirname(require.resolve("danfojs-node/package.json"))] });
+  assert.is(fs.realpathSync(shim), path.join(root, "scripts", "shims", "tfjs-node-for-danfo", "index.js"));
 });
 
 test("DataFrame round trip: records -> groupby/mean -> CSV -> read back", async () => {

@@ -7,16 +7,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { findJupyterPython, registerKernel, NO_JUPYTER_HELP } from "../scripts/register-kernel";
+import { gate, missing } from "./requirements";
 
 const root = path.resolve(__dirname, "..");
-// CI installs Debian's Jupyter (.ci/run) and must run these; elsewhere, say plainly why they skip.
-const haveJupyter = fs.existsSync("/usr/bin/jupyter") && findJupyterPython(["/usr/bin/python3"]) !== null;
-if (!haveJupyter && process.env.CI) throw new Error("CI must have Debian's Jupyter: .ci/run installs jupyter-nbconvert");
-if (!haveJupyter) console.log("jupyter.test.ts: skipped, no Debian Jupyter (sudo apt-get install jupyter-nbconvert python3-nbclient jupyter-notebook)");
+// CI installs Debian's Jupyter (.ci/run) and must run these; elsewhere they are skipped, visibly.
+const withJupyter = gate(test, __filename, missing(["jupyter"]));
 const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "lr-lab-jupyter-"));
 const jupyterPath = path.join(prefix, "share", "jupyter");
 
-test("finds a Python that has Jupyter, skipping ones that do not", () => {
+withJupyter("finds a Python that has Jupyter, skipping ones that do not", () => {
   const python = findJupyterPython(["/nonexistent/python3", "/usr/bin/python3"]);
   assert.is(python, "/usr/bin/python3");
 });
@@ -28,7 +27,7 @@ test("with no Jupyter anywhere it says what to install", () => {
   assert.match(NO_JUPYTER_HELP, /pip install jupyterlab/);
 });
 
-test("registers a kernelspec that starts this project's tslab by absolute path", () => {
+withJupyter("registers a kernelspec that starts this project's tslab by absolute path", () => {
   const r = registerKernel({ prefix });
   assert.is(r.kernelDir, path.join(jupyterPath, "kernels", "tslab"));
   const spec = JSON.parse(fs.readFileSync(path.join(r.kernelDir, "kernel.json"), "utf8"));
@@ -42,9 +41,14 @@ test("registers a kernelspec that starts this project's tslab by absolute path",
     { env: { ...process.env, JUPYTER_PATH: jupyterPath }, encoding: "utf8" },
   );
   assert.is(list.stdout.trim(), r.kernelDir);
+  // and the JavaScript kernel beside it, as `tslab install` registers both
+  assert.is(r.js.kernelDir, path.join(jupyterPath, "kernels", "jslab"));
+  const js = JSON.parse(fs.readFileSync(path.join(r.js.kernelDir, "kernel.json"), "utf8"));
+  assert.equal(js.argv.slice(1), [path.join(root, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}", "--js"]);
+  assert.is(js.language, "javascript");
 });
 
-test("does not overwrite a tslab kernelspec that someone else registered, unless forced", () => {
+withJupyter("does not overwrite a tslab kernelspec that someone else registered, unless forced", () => {
   const other = fs.mkdtempSync(path.join(os.tmpdir(), "lr-lab-other-"));
   const dir = path.join(other, "share", "jupyter", "kernels", "tslab");
   fs.mkdirSync(dir, { recursive: true });
@@ -57,7 +61,7 @@ test("does not overwrite a tslab kernelspec that someone else registered, unless
   fs.rmSync(other, { recursive: true, force: true });
 });
 
-test("00_welcome runs under Debian's jupyter nbconvert --execute with the registered kernel", () => {
+withJupyter("00_welcome runs under Debian's jupyter nbconvert --execute with the registered kernel", () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "lr-lab-nbout-"));
   const run = spawnSync(
     "/usr/bin/jupyter",
@@ -77,4 +81,4 @@ test("00_welcome runs under Debian's jupyter nbconvert --execute with the regist
 });
 
 test.after(() => fs.rmSync(prefix, { recursive: true, force: true }));
-if (haveJupyter) test.run();
+test.run();

@@ -11,7 +11,7 @@ import * as path from "path";
 const root = path.resolve(__dirname, "..");
 const fixtures = path.join(root, "test", "fixtures", "notebooks");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lr-lab-runner-cli-"));
-for (const f of ["features", "malformed", "drift", "slow_cells"]) fs.copyFileSync(path.join(fixtures, `${f}.ipynb`), path.join(dir, `${f}.ipynb`));
+for (const f of ["features", "malformed", "drift", "slow_cells", "javascript", "python"]) fs.copyFileSync(path.join(fixtures, `${f}.ipynb`), path.join(dir, `${f}.ipynb`));
 fs.symlinkSync(path.join(root, "src"), path.join(dir, "src"));
 const nbPath = (n: string) => path.join(dir, `${n}.ipynb`);
 const goldenDir = path.join(dir, "golden");
@@ -28,6 +28,25 @@ function cli(args: string[]): Promise<{ code: number | null; out: string }> {
 }
 
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test("the notebook's kernel is honoured: jslab runs JavaScript (valid JS that TypeScript rejects), python3 is refused by name", async () => {
+  const r = await cli([nbPath("javascript"), nbPath("python"), "--jobs", "1", "--no-golden", "--out", path.join(dir, "out-kernels")]);
+  assert.is(r.code, 1, r.out);
+  assert.match(r.out, /javascript\.ipynb\s+passed\s+\S+\s+2\/2/);
+  assert.match(r.out, /python\.ipynb\s+failed\s+\S+\s+0\/0/);
+  assert.match(r.out, /\[unsupported-kernel\] .*python\.ipynb is a notebook for the "python3" kernel \(python\); this runner runs only tslab \(TypeScript\) and jslab \(JavaScript\)/);
+  const executed = JSON.parse(fs.readFileSync(path.join(dir, "out-kernels", "javascript.ipynb"), "utf8"));
+  const text = (c: { outputs: { text: string | string[] }[] }) => c.outputs.map((o) => [].concat(o.text as never).join("")).join("");
+  assert.is(text(executed.cells[0]), "true 11\n");
+  assert.is(text(executed.cells[1]), "function 2,4,6\n");
+  // the same cells under the TypeScript kernel fail: what the runner did before it read the kernelspec
+  const asTs = JSON.parse(fs.readFileSync(nbPath("javascript"), "utf8"));
+  asTs.metadata.kernelspec = { name: "tslab", display_name: "TypeScript", language: "typescript" };
+  fs.writeFileSync(nbPath("javascript_as_ts"), JSON.stringify(asTs));
+  const ts = await cli([nbPath("javascript_as_ts"), "--no-golden"]);
+  assert.is(ts.code, 1, ts.out);
+  assert.match(ts.out, /\[cell-error\].*Property 'added' does not exist on type '\{\}'/s);
+});
 
 test("a failing notebook among passing ones: exit 1, summary table, JUnit report, executed copies in --out", async () => {
   const before = fs.readFileSync(nbPath("features"), "utf8");

@@ -19,6 +19,7 @@ import { summarizeError, NotebookResult } from "../scripts/runner/execute-notebo
 import { Progress, summary } from "../scripts/runner/report";
 import { reservePorts, releasePorts } from "../scripts/runner/ports";
 import { mode, bySize } from "../src/params";
+import { kernelFor, UnsupportedKernelError } from "../scripts/runner/kernel-choice";
 import * as lib from "../src/index";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lr-lab-runner-units-"));
@@ -335,6 +336,19 @@ test("ports handed out concurrently never repeat", async () => {
   assert.is(new Set(all).size, 20);
   for (const s of sets) releasePorts(s);
   assert.throws(() => reservePorts(0), (e: Error) => e instanceof RangeError);
+});
+
+test("kernelFor: the kernelspec decides (tslab / jslab), else language_info, else tslab; other kernels are refused by name", () => {
+  const nb = (metadata: Record<string, unknown>) => ({ nbformat: 4, nbformat_minor: 5, metadata, cells: [] });
+  assert.equal(kernelFor(nb({ kernelspec: { name: "tslab", language: "typescript" } })), { name: "tslab", language: "typescript", from: "kernelspec" });
+  assert.equal(kernelFor(nb({ kernelspec: { name: "jslab", language: "javascript" } })), { name: "jslab", language: "javascript", from: "kernelspec" });
+  // Jupyter starts the kernel the spec names, whatever language_info says
+  assert.is(kernelFor(nb({ kernelspec: { name: "jslab" }, language_info: { name: "typescript" } })).language, "javascript");
+  assert.equal(kernelFor(nb({ language_info: { name: "JavaScript" } })), { name: "jslab", language: "javascript", from: "language_info" });
+  assert.equal(kernelFor(nb({})), { name: "tslab", language: "typescript", from: "default" });
+  assert.throws(() => kernelFor(nb({ kernelspec: { name: "python3", language: "python" } }), "a.ipynb"),
+    (e: Error) => e instanceof UnsupportedKernelError && /a\.ipynb is a notebook for the "python3" kernel \(python\)/.test(e.message));
+  assert.throws(() => kernelFor(nb({ language_info: { name: "R" } }), "r.ipynb"), /r\.ipynb is a R notebook/);
 });
 
 test.run();

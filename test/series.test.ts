@@ -7,7 +7,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findJupyterPython, registerKernel } from "../scripts/register-kernel";
+import { registerKernel } from "../scripts/register-kernel";
+import { gate, missing } from "./requirements";
 
 const root = path.resolve(__dirname, "..");
 const notebooks = fs
@@ -33,28 +34,24 @@ test("every notebook passes the runner in quick mode (check cells and golden out
   assert.is(run.status, 0, `the runner failed:\n${report.slice(-6000)}`);
 });
 
-const haveJupyter = fs.existsSync("/usr/bin/jupyter") && findJupyterPython(["/usr/bin/python3"]) !== null;
-if (haveJupyter || process.env.CI) {
-  test("every notebook runs under plain jupyter nbconvert --execute (LR_LAB_MODE=quick)", () => {
-    const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "lr-lab-series-"));
-    registerKernel({ prefix });
-    const out = path.join(artifacts, "nbconvert");
-    fs.mkdirSync(out, { recursive: true });
-    const failures: string[] = [];
-    for (const nb of notebooks) {
-      const run = spawnSync(
-        "/usr/bin/jupyter",
-        ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=tslab",
-          "--ExecutePreprocessor.timeout=600", "--output-dir", out, path.join(root, "notebooks", nb)],
-        { env: { ...process.env, JUPYTER_PATH: path.join(prefix, "share", "jupyter"), LR_LAB_MODE: "quick" }, encoding: "utf8", timeout: 900_000 },
-      );
-      if (run.status !== 0) failures.push(`${nb}: ${run.stderr.slice(-1500)}`);
-    }
-    fs.rmSync(prefix, { recursive: true, force: true });
-    assert.equal(failures, [], failures.join("\n\n"));
-  });
-} else {
-  console.log("series.test.ts: nbconvert part skipped, no Debian Jupyter");
-}
+const withJupyter = gate(test, __filename, missing(["jupyter"]));
+withJupyter("every notebook runs under plain jupyter nbconvert --execute (LR_LAB_MODE=quick)", () => {
+  const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "lr-lab-series-"));
+  registerKernel({ prefix });
+  const out = path.join(artifacts, "nbconvert");
+  fs.mkdirSync(out, { recursive: true });
+  const failures: string[] = [];
+  for (const nb of notebooks) {
+    const run = spawnSync(
+      "/usr/bin/jupyter",
+      ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=tslab",
+        "--ExecutePreprocessor.timeout=600", "--output-dir", out, path.join(root, "notebooks", nb)],
+      { env: { ...process.env, JUPYTER_PATH: path.join(prefix, "share", "jupyter"), LR_LAB_MODE: "quick" }, encoding: "utf8", timeout: 900_000 },
+    );
+    if (run.status !== 0) failures.push(`${nb}: ${run.stderr.slice(-1500)}`);
+  }
+  fs.rmSync(prefix, { recursive: true, force: true });
+  assert.equal(failures, [], failures.join("\n\n"));
+});
 
 test.run();

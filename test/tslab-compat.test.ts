@@ -30,15 +30,17 @@ test("every export of src/index compiles under tslab's TypeScript 5.0 and loads 
   }
 });
 
-test("the project type-checks under strict TypeScript (tsc --noEmit)", () => {
-  try {
-    execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", root], {
-      encoding: "utf8",
-      timeout: 300_000,
-    });
-  } catch (e) {
-    const err = e as { stdout?: string };
-    assert.unreachable(`tsc reported errors:\n${err.stdout}`);
+test("the project type-checks under strict TypeScript (tsc --noEmit), the browser explorer with the DOM library", () => {
+  for (const project of [root, path.join(root, "scripts", "site", "explorer")]) {
+    try {
+      execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", project], {
+        encoding: "utf8",
+        timeout: 300_000,
+      });
+    } catch (e) {
+      const err = e as { stdout?: string };
+      assert.unreachable(`tsc reported errors in ${project}:\n${err.stdout}`);
+    }
   }
 });
 

@@ -11,6 +11,7 @@ import * as path from "path";
 import * as tf from "@tensorflow/tfjs-core";
 import { BACKENDS, BackendName, describeBackend, ready } from "../../src/backend";
 import { createRng } from "../../src/random";
+import { TorchRun, anchorWarnings, describeAnchor, fastest, runTorch, torchVariants } from "./torch-anchor";
 import { createNamesDataset } from "../../src/data/index";
 import { createGpt } from "../../src/models/index";
 import { adamw } from "../../src/optimizers/index";
@@ -180,14 +181,9 @@ function ablationResult(): { result?: { name: string; msPerStep: number; steps: 
   return childJson(["--ablation", process.env.GPT_BENCH_ROUNDS ?? "8", "4"]);
 }
 
-function torchResult(): { result?: Result; error?: string } {
-  const python = "/usr/bin/python3";
-  if (!fs.existsSync(python)) return { error: `${python} not found` };
-  const run = spawnSync(python, [path.join(root, "scripts/reference/gpt_step.py"), "--steps", "50", "--warmup", "10", "--threads", "2"], {
-    encoding: "utf8",
-  });
-  if (run.status !== 0) return { error: (run.stderr || "").trim().split("\n").pop() };
-  return { result: JSON.parse(run.stdout.trim().split("\n").pop()!) };
+/** PyTorch, in every environment variant of torch-anchor.ts. */
+function torchRuns(): { result?: TorchRun; error?: string }[] {
+  return torchVariants().map((v) => runTorch(root, v, ["--steps", "50", "--warmup", "10", "--threads", "2"]));
 }
 
 const fmt = (r: Result) =>
@@ -206,9 +202,10 @@ async function main(): Promise<void> {
   const wasmSteps = Number(process.env.GPT_BENCH_STEPS ?? 30);
   const plan: Record<BackendName, [number, number]> = { tensorflow: [wasmSteps, 5], wasm: [wasmSteps, 5], cpu: [3, 1] };
   console.log(`tiny GPT training step: vocab 27 (names), context ${BLOCK}, width 64, 4 heads, 2 blocks, batch ${BATCH}, AdamW`);
-  // PyTorch runs before and after the tfjs backends; the faster of its two medians is used, so
-  // load from other processes on the machine cannot flatter the ratio.
-  const torchBefore = torchResult();
+  // PyTorch runs before and after the tfjs backends, each time with the machine's OpenBLAS
+  // settings and without them; the fastest median is the anchor, so neither load from other
+  // processes nor a slow BLAS setting can flatter the ratio.
+  const torchBefore = torchRuns();
   const results = new Map<string, Result>();
   let wasmKernels: { name: string; ms: number; calls: number }[] | undefined;
   for (const name of BACKENDS) {
@@ -224,13 +221,17 @@ async function main(): Promise<void> {
     if (result.detail) console.log(`           ${result.detail}`);
   }
   const gains = ablationResult();
-  const torchAfter = torchResult();
-  const torch = [torchBefore, torchAfter].filter((t) => t.result).sort((a, b) => a.result!.msPerStep - b.result!.msPerStep)[0] ?? torchAfter;
-  if (torchBefore.result && torchAfter.result) {
-    console.log(`torch medians before/after the tfjs runs: ${torchBefore.result.msPerStep.toFixed(1)} / ${torchAfter.result.msPerStep.toFixed(1)} ms (using the faster)`);
+  const torchAfter = torchRuns();
+  const torchAll = [...torchBefore, ...torchAfter];
+  for (const t of torchAll) {
+    if (t.result) console.log(`torch run: ${t.result.msPerStep.toFixed(1)} ms/step on ${describeAnchor(t.result)}`);
   }
-  if (torch.result) console.log(fmt(torch.result) + ` torch ${String((torch.result as unknown as { version: string }).version)}`);
-  else console.log(`torch      not available: ${torch.error}`);
+  const torch = { result: fastest(torchAll), error: torchAll.find((t) => t.error)?.error };
+  if (torch.result) {
+    console.log(fmt(torch.result) + ` torch ${torch.result.version}`);
+    console.log(`anchor: torch ${torch.result.msPerStep.toFixed(1)} ms/step, ${describeAnchor(torch.result)} (fastest of ${torchAll.filter((t) => t.result).length} runs)`);
+    for (const line of anchorWarnings(torch.result)) console.log(line);
+  } else console.log(`torch      not available: ${torch.error}`);
 
   if (gains.result) {
     console.log(`\nwasm fixes, cumulative, side by side in one process (median ms/step, ${gains.result[0].steps} steps each):`);

@@ -9,8 +9,10 @@ src/optimizers' adamw), read the loss. Prints one JSON line.
 usage: /usr/bin/python3 scripts/reference/gpt_step.py [--steps N] [--warmup N] [--threads N]
 """
 import argparse
+import ctypes
 import json
 import math
+import os
 import time
 
 import torch
@@ -68,6 +70,27 @@ class Gpt(nn.Module):
         return self.head(self.ln_f(x))
 
 
+def blas_in_use():
+    """Which BLAS library this process loaded (Debian picks it through update-alternatives:
+    torch's own BLAS_INFO says only "generic") and, for OpenBLAS, its thread count and core type."""
+    libs = sorted({line.split()[-1] for line in open("/proc/self/maps") if "blas" in line.split()[-1]})
+    info = {"libraries": libs, "kind": "unknown", "threads": None, "coretype": None}
+    if any("openblas" in l for l in libs):
+        info["kind"] = "openblas"
+        core = next((l for l in libs if "libopenblas" in l), None)
+        if core:
+            lib = ctypes.CDLL(core)
+            lib.openblas_get_num_threads.restype = ctypes.c_int
+            info["threads"] = lib.openblas_get_num_threads()
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            info["coretype"] = lib.openblas_get_corename().decode()
+    elif any("/blas/" in l or l.endswith("/libblas.so.3") for l in libs):
+        info["kind"] = "reference"  # Debian's libblas3: unoptimised Fortran loops
+    elif any("mkl" in l for l in libs):
+        info["kind"] = "mkl"
+    return info
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=50)
@@ -82,6 +105,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
+    torch.zeros(8, 8) @ torch.zeros(8, 8)  # loads the BLAS before it is inspected
     model = Gpt(a.vocab, a.block, a.width, a.heads, a.layers)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
     stream = torch.randint(0, a.vocab, (20000,))
@@ -114,6 +138,8 @@ def main():
         "steps": a.steps,
         "msPerStep": median,
         "tokensPerS": a.batch * a.block / (median / 1000),
+        "blas": blas_in_use(),
+        "env": {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS") if k in os.environ},
     }))
 
 

@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { KernelSession, CellRun } from "./kernel";
+import { KernelLanguage, kernelFor } from "./kernel-choice";
 import { Notebook, NotebookFormatError, readNotebook, writeFileAtomic, writeNotebook } from "./notebook";
 import { injectParameters, ParamValue } from "./parameters";
 import { hasTag, TAG } from "./tags";
@@ -13,6 +14,7 @@ export type FailureKind =
   | "invalid-notebook"
   | "parameters"
   | "kernel-start"
+  | "unsupported-kernel"
   | "cell-error"
   | "late-error"
   | "cell-timeout"
@@ -62,6 +64,8 @@ export interface RunOptions {
   graceMs: number;
   /** Longer wait after the last cell, before the kernel is shut down. */
   finalGraceMs: number;
+  /** After a cell timeout's SIGINT, how long the cell may take to stop before the kernel is killed (default 2000). */
+  interruptGraceMs?: number;
   goldenDir?: string;
   updateGolden?: boolean;
   /** Compare with golden outputs (default true). */
@@ -94,8 +98,17 @@ function tail(text: string, n = 1500): string {
 }
 
 /** A fresh kernel for a notebook: working directory = its folder, LR_LAB_MODE = the run's mode. */
-export function startKernelFor(file: string, mode: string, startTimeoutMs = 60_000): Promise<KernelSession> {
-  return KernelSession.start({ cwd: path.dirname(path.resolve(file)), env: { LR_LAB_MODE: mode }, startTimeoutMs });
+export function startKernelFor(file: string, mode: string, startTimeoutMs = 60_000, language: KernelLanguage = "typescript"): Promise<KernelSession> {
+  return KernelSession.start({ cwd: path.dirname(path.resolve(file)), env: { LR_LAB_MODE: mode }, startTimeoutMs, language });
+}
+
+/** The language of the kernel a notebook file asks for, or null when it cannot be read or is not ours. */
+export function kernelLanguageOf(file: string): KernelLanguage | null {
+  try {
+    return kernelFor(readNotebook(file), file).language;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -118,6 +131,13 @@ export async function executeNotebook(file: string, opts: RunOptions, prestarted
     source = readNotebook(file);
   } catch (e) {
     result.failures.push({ kind: "invalid-notebook", cell: null, reason: e instanceof NotebookFormatError ? e.message : String(e) });
+    return finish();
+  }
+  let language: KernelLanguage;
+  try {
+    language = kernelFor(source, file).language;
+  } catch (e) {
+    result.failures.push({ kind: "unsupported-kernel", cell: null, reason: (e as Error).message });
     return finish();
   }
   const injection = injectParameters(source, opts.params, opts.mode, { onlyWithValues: opts.inplace === true });
@@ -152,7 +172,9 @@ export async function executeNotebook(file: string, opts: RunOptions, prestarted
 
   try {
     try {
-      kernel = await (prestarted ?? startKernelFor(file, opts.mode, Math.max(1000, Math.min(60_000, deadline - Date.now()))));
+      const ahead = prestarted ? await prestarted : null;
+      // A kernel started ahead in another language (the file changed meanwhile) is not used.
+      kernel = ahead && ahead.js === (language === "javascript") ? ahead : await startKernelFor(file, opts.mode, Math.max(1000, Math.min(60_000, deadline - Date.now())), language);
     } catch (e) {
       const late = Date.now() >= deadline;
       result.failures.push(late
@@ -170,11 +192,11 @@ export async function executeNotebook(file: string, opts: RunOptions, prestarted
       }
       opts.onProgress?.({ type: "cell", file, index: n + 1, cellsTotal: toRun.length, cell: label(i), startedAt: started });
       const byNotebook = remaining < opts.cellTimeoutMs;
-      let run = await kernel.execute(c.source, { timeoutMs: Math.min(opts.cellTimeoutMs, remaining) });
+      let run = await kernel.execute(c.source, { timeoutMs: Math.min(opts.cellTimeoutMs, remaining), interruptGraceMs: opts.interruptGraceMs });
       if (run.status === "abort" && !run.stopped) {
         // Sent inside tslab's abort window after an earlier error (a raises-exception cell): retry once.
         await sleep(ABORT_WINDOW_MS);
-        run = await kernel.execute(c.source, { timeoutMs: Math.min(opts.cellTimeoutMs, Math.max(1, deadline - Date.now())) });
+        run = await kernel.execute(c.source, { timeoutMs: Math.min(opts.cellTimeoutMs, Math.max(1, deadline - Date.now())), interruptGraceMs: opts.interruptGraceMs });
       }
       runs.set(i, run);
       result.cellsRun++;

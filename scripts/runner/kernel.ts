@@ -22,6 +22,8 @@ export interface KernelOptions {
   env?: Record<string, string>;
   /** How long the kernel may take to answer kernel_info (ms). */
   startTimeoutMs?: number;
+  /** tslab's TypeScript kernel (default) or its JavaScript one ("jslab", `tslab kernel --js`). */
+  language?: "typescript" | "javascript";
 }
 
 export interface CellRun {
@@ -50,6 +52,8 @@ interface Pending {
   msgId: string;
   reply?: JupyterMessage;
   idle: boolean;
+  /** Settle only on the iopub idle of this request (the kernel_info handshake may accept its reply alone). */
+  strict?: boolean;
   resolve: () => void;
 }
 
@@ -115,6 +119,11 @@ export class KernelSession {
     throw lastError;
   }
 
+  /** True for the JavaScript kernel (jslab). */
+  get js(): boolean {
+    return this.options.language === "javascript";
+  }
+
   get alive(): boolean {
     return this.exited === null;
   }
@@ -132,10 +141,11 @@ export class KernelSession {
     const [shell, iopub, stdin, control, hb] = this.ports;
     const connectionFile = path.join(this.dir, "connection.json");
     const info = { shell_port: shell, iopub_port: iopub, stdin_port: stdin, control_port: control, hb_port: hb,
-      ip: "127.0.0.1", key: this.key, transport: "tcp", signature_scheme: "hmac-sha256", kernel_name: "tslab" };
+      ip: "127.0.0.1", key: this.key, transport: "tcp", signature_scheme: "hmac-sha256", kernel_name: this.js ? "jslab" : "tslab" };
     fs.writeFileSync(connectionFile, JSON.stringify(info), { mode: 0o600 });
 
-    this.child = spawn(process.execPath, [TSLAB_BIN, "kernel", "--config-path", connectionFile], {
+    const argv = [TSLAB_BIN, "kernel", "--config-path", connectionFile, ...(this.js ? ["--js"] : [])];
+    this.child = spawn(process.execPath, argv, {
       cwd: this.options.cwd,
       env: { ...process.env, ...this.options.env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -198,11 +208,11 @@ export class KernelSession {
     return new KernelDiedError(this.exited?.code ?? null, this.exited?.signal ?? null, this.processStderr.trim().slice(-500));
   }
 
-  private request(msgType: string, content: unknown): { msgId: string; done: Promise<void> } {
+  private request(msgType: string, content: unknown, strict = false): { msgId: string; done: Promise<void> } {
     const header = makeHeader(msgType, this.session);
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
-    this.pending.set(header.msg_id, { msgId: header.msg_id, idle: false, resolve });
+    this.pending.set(header.msg_id, { msgId: header.msg_id, idle: false, resolve, strict });
     void this.shell.send(encode(this.key, { header, parent_header: {}, metadata: {}, content })).catch(() => undefined);
     return { msgId: header.msg_id, done };
   }
@@ -224,7 +234,7 @@ export class KernelSession {
         const p = this.pending.get(msg.parent_header.msg_id ?? "");
         if (!p) continue;
         p.reply = msg;
-        if (msg.header.msg_type === "kernel_info_reply") p.idle = p.idle || this.iopubSeen;
+        if (msg.header.msg_type === "kernel_info_reply" && !p.strict) p.idle = p.idle || this.iopubSeen;
         this.settle(p.msgId);
       }
     } catch {
@@ -267,6 +277,7 @@ export class KernelSession {
    * kills the kernel. Rejects with KernelDiedError only when the kernel was already gone.
    */
   async execute(code: string, opts: { timeoutMs?: number; interruptGraceMs?: number } = {}): Promise<CellRun> {
+    // (interruptGraceMs: how long a SIGINT may take to stop the cell before the kernel is killed; default 2 s)
     if (this.exited) throw this.diedError();
     const started = Date.now();
     const { msgId, done } = this.request("execute_request", {
@@ -294,9 +305,20 @@ export class KernelSession {
     return { status: died ? "error" : status, executionCount, elapsedMs: Date.now() - started, stopped, died, outputs };
   }
 
-  /** Wait so that output printed after idle (late errors) reaches its cell. */
+  /**
+   * Wait so that output printed after idle (late errors) reaches its cell: `ms` of wall time,
+   * then a kernel_info round trip, awaited until its iopub idle. The kernel answers only after
+   * its event loop has run every timer that fell due before the request arrived, and iopub
+   * delivers in order, so anything such a timer printed is in before this resolves: on a loaded
+   * machine the wait stretches instead of missing the output.
+   */
   async grace(ms: number): Promise<void> {
-    if (ms > 0 && !this.exited) await Promise.race([sleep(ms), this.exitPromise()]);
+    if (ms <= 0 || this.exited) return;
+    await Promise.race([sleep(ms), this.exitPromise()]);
+    if (this.exited) return;
+    const { msgId, done } = this.request("kernel_info_request", {}, true);
+    await Promise.race([done, this.exitPromise(), sleep(30_000)]);
+    this.pending.delete(msgId);
   }
 
   /** Why the process ended, if it did. */

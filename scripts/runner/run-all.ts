@@ -2,7 +2,7 @@
 // With `prestart`, the kernel of the next notebook starts while the current ones run (a kernel
 // takes ~1 s of CPU to start, and a notebook mostly keeps one core busy): still one fresh kernel
 // per notebook, started with that notebook's folder and mode.
-import { executeNotebook, NotebookResult, RunOptions, startKernelFor } from "./execute-notebook";
+import { executeNotebook, kernelLanguageOf, NotebookResult, RunOptions, startKernelFor } from "./execute-notebook";
 import type { KernelSession } from "./kernel";
 
 export async function runAll(
@@ -16,7 +16,9 @@ export async function runAll(
   const ready = new Map<number, Promise<KernelSession>>();
   const startAhead = (i: number): void => {
     if (!prestart || i >= files.length || ready.has(i)) return;
-    const k = startKernelFor(files[i], options.mode);
+    const language = kernelLanguageOf(files[i]);
+    if (language === null) return; // unreadable or not ours: executeNotebook reports why
+    const k = startKernelFor(files[i], options.mode, undefined, language);
     k.catch(() => undefined); // reported when that notebook runs
     ready.set(i, k);
   };

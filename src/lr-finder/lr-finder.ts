@@ -56,7 +56,10 @@ function checkPositive(name: string, x: unknown): void {
   if (typeof x !== "number" || !(x > 0) || !Number.isFinite(x)) throw new RangeError(`${name} must be a finite number > 0; got ${x}`);
 }
 
-function resolve(o: LrFinderOptions) {
+/** The options of the sweep itself, shared by lrFinder and lrFinderFit. */
+export type RangeTestOptions = Pick<LrFinderOptions, "startLr" | "endLr" | "steps" | "smoothing" | "stopFactor" | "skipStart" | "skipEnd">;
+
+export function resolveRangeTest(o: RangeTestOptions) {
   const startLr = o.startLr ?? 1e-7;
   const endLr = o.endLr ?? 10;
   const steps = o.steps ?? 100;
@@ -82,42 +85,22 @@ export function rangeTestLr(startLr: number, endLr: number, steps: number): (ste
   return (i) => (i === steps - 1 ? endLr : startLr * Math.exp((ratio * i) / (steps - 1)));
 }
 
-/** One range test: the training options it runs, then restoring and reading the curve. */
-class RangeTest {
-  readonly trainOptions: TrainOptions;
-  private readonly p: ReturnType<typeof resolve>;
-  private readonly weights: VariableSnapshot;
-  private readonly state: OptimizerSnapshot;
-  private readonly points: LrFinderPoint[] = [];
+/**
+ * The curve of one range test: each step's loss smoothed by an EMA with bias correction
+ * (fastai's AvgSmoothLoss), the stop rule, and the suggestions read from it at the end.
+ */
+export class RangeCurve {
+  readonly points: LrFinderPoint[] = [];
   private best = Infinity;
   private bestLr = NaN;
-  private exploded = false;
-  private restored = false;
-
-  constructor(private readonly o: LrFinderOptions) {
-    const p = (this.p = resolve(o));
-    if (!o.model || !Array.isArray(o.model.params)) throw new RangeError("model must be a Model");
-    this.trainOptions = {
-      model: o.model,
-      optimizer: o.optimizer,
-      schedule: rangeTestLr(p.startLr, p.endLr, p.steps),
-      steps: p.steps,
-      batchSize: o.batchSize,
-      seed: o.seed,
-      evalEvery: 0,
-      clipNorm: o.clipNorm,
-      divergence: false,
-      signal: o.signal,
-      callbacks: { onStep: (r) => this.record(r.step, r.lr, r.trainLoss) },
-    };
-    checkTrainOptions(this.trainOptions);
-    this.weights = snapshotVariables(o.model.params);
-    this.state = snapshotOptimizer(o.optimizer);
-  }
-
-  /** EMA with bias correction (fastai's AvgSmoothLoss); false stops the sweep. */
+  /** Set when the smoothed loss passed stopFactor x its best. */
+  exploded = false;
   private avg = 0;
-  private record(step: number, lr: number, loss: number): boolean {
+
+  constructor(private readonly p: ReturnType<typeof resolveRangeTest>) {}
+
+  /** Record a step; false means stop the sweep. */
+  record(step: number, lr: number, loss: number): boolean {
     const i = this.points.length;
     this.avg = this.p.smoothing * this.avg + (1 - this.p.smoothing) * loss;
     const smoothedLoss = this.avg / (1 - Math.pow(this.p.smoothing, i + 1));
@@ -133,19 +116,8 @@ class RangeTest {
     return true;
   }
 
-  /** Weights and optimizer back as they were (the learning rate included). */
-  restore(): void {
-    if (this.restored) return;
-    this.restored = true;
-    this.weights.restore();
-    this.weights.dispose();
-    this.state.restore();
-  }
-
-  result(h: History): LrFinderResult {
+  result(stopReason: LrFinderStop): LrFinderResult {
     const { points, p } = this;
-    const stopReason: LrFinderStop =
-      h.endReason === "diverged" ? "loss not finite" : this.exploded ? "loss exploded" : h.endReason === "aborted" ? "aborted" : "completed";
     const smoothed = points.map((q) => q.smoothedLoss);
     const window = suggestionWindow(smoothed, p.skipStart, p.skipEnd);
     const suggestions = suggest(points.map((q) => q.lr), smoothed, window);
@@ -160,6 +132,52 @@ class RangeTest {
       ? `; suggestions: minimum/10 ${suggestions.minimum.lr.toExponential(2)}, steep ${suggestions.steep.lr.toExponential(2)}, valley ${suggestions.valley.lr.toExponential(2)}`
       : "; too few finite points for suggestions";
     return { points, stopReason, bestLoss: this.best, bestLr: this.bestLr, window, suggestions, summary: `LR range test ${end}${sugg}` };
+  }
+}
+
+/** One range test: the training options it runs, then restoring and reading the curve. */
+class RangeTest {
+  readonly trainOptions: TrainOptions;
+  private readonly curve: RangeCurve;
+  private readonly weights: VariableSnapshot;
+  private readonly state: OptimizerSnapshot;
+  private restored = false;
+
+  constructor(private readonly o: LrFinderOptions) {
+    const p = resolveRangeTest(o);
+    this.curve = new RangeCurve(p);
+    if (!o.model || !Array.isArray(o.model.params)) throw new RangeError("model must be a Model");
+    this.trainOptions = {
+      model: o.model,
+      optimizer: o.optimizer,
+      schedule: rangeTestLr(p.startLr, p.endLr, p.steps),
+      steps: p.steps,
+      batchSize: o.batchSize,
+      seed: o.seed,
+      evalEvery: 0,
+      clipNorm: o.clipNorm,
+      divergence: false,
+      signal: o.signal,
+      callbacks: { onStep: (r) => this.curve.record(r.step, r.lr, r.trainLoss) },
+    };
+    checkTrainOptions(this.trainOptions);
+    this.weights = snapshotVariables(o.model.params);
+    this.state = snapshotOptimizer(o.optimizer);
+  }
+
+  /** Weights and optimizer back as they were (the learning rate included). */
+  restore(): void {
+    if (this.restored) return;
+    this.restored = true;
+    this.weights.restore();
+    this.weights.dispose();
+    this.state.restore();
+  }
+
+  result(h: History): LrFinderResult {
+    const stopReason: LrFinderStop =
+      h.endReason === "diverged" ? "loss not finite" : this.curve.exploded ? "loss exploded" : h.endReason === "aborted" ? "aborted" : "completed";
+    return this.curve.result(stopReason);
   }
 }
 

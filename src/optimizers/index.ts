@@ -7,3 +7,4 @@ export * from "./adam";
 export * from "./adamw";
 export * from "./rmsprop";
 export * from "./schedule-binding";
+export * from "./fit-callbacks";

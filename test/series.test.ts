@@ -27,7 +27,7 @@ test("every notebook passes the runner in quick mode (check cells and golden out
     process.execPath,
     ["-r", "ts-node/register/transpile-only", path.join(root, "scripts", "run-notebooks.ts"), "--quick", "--jobs", "2",
       "--out", path.join(artifacts, "quick"), "--junit", path.join(artifacts, "junit.xml")],
-    { cwd: root, encoding: "utf8", env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" }, timeout: 1_500_000 },
+    { cwd: root, encoding: "utf8", env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" }, timeout: 2_700_000 },
   );
   const report = (run.stdout ?? "") + (run.stderr ?? "");
   console.log(report.split("\n").filter((l) => !/\r/.test(l)).slice(-(notebooks.length + 8)).join("\n"));

@@ -76,7 +76,7 @@ withJupyter("00_welcome runs under Debian's jupyter nbconvert --execute with the
     .map((o: { text?: string | string[] }) => (Array.isArray(o.text) ? o.text.join("") : o.text ?? ""))
     .join("");
   assert.match(text, /^backend (tensorflow|wasm|cpu) \(/m);
-  assert.match(text, /✓ one gradient step/);
+  assert.match(text, /✓ one step with η = 0\.1 lands at 3 − 0\.1 · 6 = 2\.4/);
   fs.rmSync(out, { recursive: true, force: true });
 });
 

@@ -184,8 +184,8 @@ test("numbers compare within rel/abs tolerance; words must match exactly", () =>
 test("default sanitizers remove times, addresses, stack frames and local paths", () => {
   const s = defaultSanitizers();
   const root = path.resolve(__dirname, "..");
-  const text = `took 12.5 ms at 2024-05-01T10:00:00.123Z, 3 s in total, 100 steps\nobj at 0x7ffd1234abcd in ${root}/src/x.ts and ${os.tmpdir()}/lr-abc/f.json\n    at foo (bar.js:1:2)\nend`;
-  assert.is(sanitize(text, s), "took <time> at <timestamp>, <time> in total, 100 steps\nobj at 0x<address> in <root>/src/x.ts and <tmp>\nend");
+  const text = `took 12.5 ms at 2024-05-01T10:00:00.123Z, 3 s in total, 100 steps, 1m 05s elapsed, 2h 01m left\nobj at 0x7ffd1234abcd in ${root}/src/x.ts and ${os.tmpdir()}/lr-abc/f.json\n    at foo (bar.js:1:2)\nend`;
+  assert.is(sanitize(text, s), "took <time> at <timestamp>, <time> in total, 100 steps, <time> elapsed, <time> left\nobj at 0x<address> in <root>/src/x.ts and <tmp>\nend");
 });
 
 test("cell tolerance: tags over cell metadata over notebook settings; bad values are RangeErrors", () => {

@@ -34,6 +34,8 @@ export function defaultSanitizers(): Sanitizer[] {
     { pattern: /\x1b\[[0-9;]*[A-Za-z]/g, replace: "" }, // ANSI colours
     { pattern: /^[ \t]*at .+(?:\n|$)/gm, replace: "" }, // stack frames: line numbers move with Node versions
     { pattern: /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?/g, replace: "<timestamp>" },
+    // formatDuration's two-part form ("1m 05s", "2h 01m") first, so it becomes one <time> whatever its length
+    { pattern: /\b\d+h \d{2}m\b|\b\d+m \d{2}s\b/g, replace: "<time>" },
     { pattern: /\b\d+(?:\.\d+)?(?:e[-+]?\d+)?\s?(?:ns|µs|us|ms|s|sec|secs|seconds|min|minutes)\b/g, replace: "<time>" },
     { pattern: /\b0x[0-9a-fA-F]{6,}\b/g, replace: "0x<address>" },
     { pattern: new RegExp(escapeRegExp(ROOT), "g"), replace: "<root>" },

@@ -3,7 +3,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { lrSweepChart, show, figureBundle, inKernel, kernelDisplayWriter, DisplayContent, VEGALITE_MIME, toPlotly, wantsPlot, plotInBrowser, runsChart, heatmapChart, histogramChart, landscapeChart, runColors } from "../src/plot/index";
+import { pngUnavailableReason, svgToPngBase64, PNG_MIME, SVG_MIME } from "../src/plot/index";
 import { showTable, tableHtml, tableText } from "../src/table";
+import { gate, missing } from "./requirements";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
@@ -41,11 +43,25 @@ test("in a kernel: ONE display_data with the Vega-Lite spec, the SVG and text", 
   assert.is(sent.length, 1);
   const { content, update } = sent[0];
   assert.is(update, false);
-  assert.equal(Object.keys(content.data).sort(), ["application/vnd.vegalite.v5+json", "image/svg+xml", "text/plain"]);
+  const png = pngUnavailableReason() === "" ? ["image/png"] : [];
+  assert.equal(Object.keys(content.data).sort(), ["application/vnd.vegalite.v5+json", ...png, "image/svg+xml", "text/plain"]);
   const spec = content.data[VEGALITE_MIME] as { layer: { data: { values: unknown[] } }[] };
   assert.ok(spec.layer[0].data.values.length > 0, "data is inlined");
   assert.match(content.data["image/svg+xml"] as string, /^<svg[\s\S]*diverged[\s\S]*<\/svg>$/);
   assert.is(JSON.parse(JSON.stringify(content)).transient, undefined);
+});
+
+const withFonts = gate(test, __filename, missing(["fonts"]));
+withFonts("a figure's PNG is its SVG rasterised at the SVG's size, with the text drawn", async () => {
+  const b = await figureBundle(fig);
+  const svg = b[SVG_MIME] as string;
+  const png = Buffer.from(b[PNG_MIME] as string, "base64");
+  assert.equal([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "PNG signature");
+  const [, w, h] = /^<svg[^>]* width="(\d+)" height="(\d+)"/.exec(svg)!;
+  assert.equal([png.readUInt32BE(16), png.readUInt32BE(20)], [Number(w), Number(h)], "IHDR width and height");
+  // The title is text: without a font the same SVG rasterises to fewer bytes.
+  const untitled = svgToPngBase64(svg.replace(/<text[^>]*>[^<]*<\/text>/g, ""))!;
+  assert.ok(png.length > Buffer.from(untitled, "base64").length * 1.1, "text adds pixels");
 });
 
 test("figureBundle is JSON-serialisable (what the notebook file stores)", async () => {

@@ -26,6 +26,7 @@ export const TOOLS = {
   nbformat: { name: "Debian's nbformat", packages: ["python3-nbformat"] },
   notebookServer: { name: "Debian's classic Jupyter Notebook", packages: ["jupyter-notebook", "jupyter-nbconvert"] },
   chromium: { name: "Chromium (/usr/bin/chromium)", packages: ["chromium"] },
+  fonts: { name: "a font that renders text (figures' PNG copies)", packages: ["fonts-dejavu-core"] },
 } satisfies Record<string, Tool>;
 
 /** Which tools of `needed` this machine lacks (each check runs the real thing, not a path guess). */
@@ -35,6 +36,8 @@ export function missing(needed: (keyof typeof TOOLS)[]): Tool[] {
     nbformat: () => pythonImports("nbformat"),
     notebookServer: () => pythonImports("notebook, nbconvert, nbformat"),
     chromium: () => fs.existsSync("/usr/bin/chromium"),
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    fonts: () => (require("../src/plot/png") as typeof import("../src/plot/png")).pngUnavailableReason() === "",
   };
   return needed.filter((k) => !present[k]()).map((k) => TOOLS[k]);
 }

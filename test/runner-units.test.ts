@@ -6,10 +6,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { createHmac } from "crypto";
+import { spawnSync } from "child_process";
+import { processCpuSeconds } from "../scripts/runner/kernel";
 import { decode, encode, makeHeader, sign, DELIMITER } from "../scripts/runner/wire";
 import { parseNotebook, serializeNotebook, NotebookFormatError, writeNotebook, readNotebook, Notebook } from "../scripts/runner/notebook";
 import { declaredParameters, injectParameters, parseParam } from "../scripts/runner/parameters";
-import { compareLine, diffOutputs, sanitize, defaultSanitizers, cellTolerance, compareGolden, recordGolden, goldenPath, DEFAULT_TOLERANCE } from "../scripts/runner/golden";
+import { compareLine, diffOutputs, reduceOutputs, sanitize, defaultSanitizers, cellTolerance, compareGolden, recordGolden, goldenPath, DEFAULT_TOLERANCE } from "../scripts/runner/golden";
 import { collapseCarriageReturns, OutputCollector } from "../scripts/runner/outputs";
 import { parseArgs, UsageError } from "../scripts/runner/args";
 import { globToRegExp, resolveNotebooks } from "../scripts/runner/files";
@@ -235,6 +237,18 @@ test("golden files live per mode next to the notebook unless --golden-dir says o
   assert.is(goldenPath("/a/notebooks/01_x.ipynb", "full", "/g"), "/g/full/01_x.json");
 });
 
+test("golden: a figure's PNG copy is neither compared nor required (it exists only where a font renders)", () => {
+  const figure = (png: boolean) => [{ output_type: "display_data", metadata: {}, data: {
+    "image/svg+xml": "<svg/>", "text/plain": "figure: loss", ...(png ? { "image/png": "iVBORw0K" } : {}) } }];
+  const sanitizers = defaultSanitizers();
+  const kinds = (png: boolean) => reduceOutputs(figure(png) as never, sanitizers).map((o) => o.kind);
+  assert.equal(kinds(true), ["image/svg+xml", "text/plain"]);
+  assert.equal(kinds(false), kinds(true));
+  // a PNG on its own (not a figure's copy) is still an output that must be there
+  const alone = [{ output_type: "display_data", metadata: {}, data: { "image/png": "iVBORw0K" } }];
+  assert.equal(reduceOutputs(alone as never, sanitizers).map((o) => o.kind), ["image/png"]);
+});
+
 test("diffOutputs reports a changed kind of output", () => {
   const lines = diffOutputs([{ kind: "stderr", text: "oops" }], [{ kind: "stdout", text: "fine" }], DEFAULT_TOLERANCE);
   assert.equal(lines, ["  output 1: stdout in golden, stderr now", "  - fine", "  + oops"]);
@@ -304,10 +318,28 @@ test("JUnit XML: one testcase per notebook, a failure per problem, escaped", () 
   assert.is(xmlEscape("a\u0000b"), "ab");
 });
 
+test("processCpuSeconds reads a Linux process's CPU time, its waited-for children included", () => {
+  if (process.platform !== "linux") return;
+  // Fixed work, not a fixed time, so a busy machine changes nothing; Node's own count is the reference.
+  const burn = "let x = 0; for (let i = 0; i < 3e8; i++) x += i % 7;";
+  const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
+  const [before, own] = [processCpuSeconds(process.pid)!, process.cpuUsage()];
+  new Function(burn)();
+  const ownSpent = cpuOf(process.cpuUsage(own));
+  assert.ok(Math.abs(processCpuSeconds(process.pid)! - before - ownSpent) < 0.05, "agrees with process.cpuUsage");
+  // A child's CPU counts once it has been waited for (cutime): at least what the child reports.
+  const spent = processCpuSeconds(process.pid)!;
+  const child = spawnSync(process.execPath, ["-e", `${burn} const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1e6))`], { encoding: "utf8" });
+  const counted = processCpuSeconds(process.pid)! - spent;
+  assert.ok(counted >= Number(child.stdout) - 0.05, `child reported ${child.stdout} s, counted ${counted}`); // ticks truncate
+  assert.is(processCpuSeconds(2 ** 22 + 12345), undefined, "no such process");
+});
+
 test("summary table and progress lines", () => {
-  const text = summary([result("a.ipynb"), result("b.ipynb", [{ kind: "late-error", cell: 2, reason: "UncaughtException: Error: x", detail: "UncaughtException: Error: x\n  more" }])]);
-  assert.match(text, /^notebook\s+status\s+time\s+cells\s+golden\s+failures\n/);
-  assert.match(text, /b\.ipynb\s+failed\s+1\.2s\s+3\/4\s+match\s+1/);
+  const text = summary([{ ...result("a.ipynb"), cpuSeconds: 0.9 }, result("b.ipynb", [{ kind: "late-error", cell: 2, reason: "UncaughtException: Error: x", detail: "UncaughtException: Error: x\n  more" }])]);
+  assert.match(text, /^notebook\s+status\s+time\s+cpu\s+cells\s+golden\s+failures\n/);
+  assert.match(text, /a\.ipynb\s+passed\s+1\.2s\s+0\.9s\s+3\/4\s+match\s+0/);
+  assert.match(text, /b\.ipynb\s+failed\s+1\.2s\s+-\s+3\/4\s+match\s+1/);
   assert.match(text, /b\.ipynb cell 2: \[late-error\] UncaughtException: Error: x\n {4}UncaughtException: Error: x\n {6}more/);
   assert.match(text, /1 passed, 1 failed\n$/);
   let out = "";
@@ -317,8 +349,9 @@ test("summary table and progress lines", () => {
   now = 3500;
   plain.event({ type: "cell", file: "a.ipynb", index: 2, cellsTotal: 4, cell: 5, startedAt: 1000 });
   plain.notebookDone(result("a.ipynb"));
+  plain.notebookDone({ ...result("a.ipynb"), cpuSeconds: 61.25 });
   plain.stop();
-  assert.equal(out.split("\n"), ["> a.ipynb (4 code cells)", "  a.ipynb cell 2/4 (cell 5 of the file) at 2.5s", "PASS a.ipynb 1.2s", ""]);
+  assert.equal(out.split("\n"), ["> a.ipynb (4 code cells)", "  a.ipynb cell 2/4 (cell 5 of the file) at 2.5s", "PASS a.ipynb 1.2s", "PASS a.ipynb 1.2s (cpu 61.3s)", ""]);
   out = "";
   const tty = new Progress({ write: (s: string) => (out += s), isTTY: true, columns: 80 }, 2, () => now);
   tty.event({ type: "cell", file: "/x/a.ipynb", index: 1, cellsTotal: 4, cell: 2, startedAt: 1000 });

@@ -39,6 +39,8 @@ export interface NotebookResult {
   file: string;
   status: "passed" | "failed";
   elapsedMs: number;
+  /** CPU seconds the kernel used (its sweep workers included), where the platform tells. */
+  cpuSeconds?: number;
   cellsRun: number;
   cellsTotal: number;
   failures: Failure[];
@@ -236,6 +238,7 @@ export async function executeNotebook(file: string, opts: RunOptions, prestarted
       }
     }
   } finally {
+    result.cpuSeconds = kernel?.cpuSeconds();
     await kernel?.shutdown(300);
   }
 

@@ -331,6 +331,16 @@ export class KernelSession {
     return new Promise((r) => this.exitWaiters.push(r));
   }
 
+  /**
+   * CPU seconds the kernel has used so far, its finished child processes (sweep workers)
+   * included; undefined where /proc is not there (not Linux) or the kernel has exited. On a
+   * shared machine this is the notebook's cost, which wall time is not.
+   */
+  cpuSeconds(): number | undefined {
+    if (!this.child?.pid || this.exited) return undefined;
+    return processCpuSeconds(this.child.pid);
+  }
+
   /** Ask the kernel to shut down; kill it if it does not exit promptly. Always cleans up. */
   async shutdown(waitMs = 1000): Promise<void> {
     if (!this.exited && this.shell) {
@@ -355,4 +365,18 @@ export class KernelSession {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** utime + stime + cutime + cstime of a Linux process from /proc/PID/stat, in seconds. */
+export function processCpuSeconds(pid: number, ticksPerSecond = 100): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may contain spaces) start at state, field 3.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((f) => Number(fields[f]));
+    const total = utime + stime + cutime + cstime;
+    return Number.isFinite(total) ? total / ticksPerSecond : undefined;
+  } catch {
+    return undefined;
+  }
 }

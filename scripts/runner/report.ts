@@ -49,7 +49,8 @@ export class Progress {
     this.clearLine();
     const first = r.failures[0];
     const why = first ? `: ${first.cell === null ? "" : `cell ${first.cell}: `}${first.reason}` : "";
-    this.out.write(`${r.status === "passed" ? "PASS" : "FAIL"} ${name(r.file)} ${secs(r.elapsedMs)}${why}\n`);
+    const cpu = r.cpuSeconds === undefined ? "" : ` (cpu ${secs(r.cpuSeconds * 1000)})`;
+    this.out.write(`${r.status === "passed" ? "PASS" : "FAIL"} ${name(r.file)} ${secs(r.elapsedMs)}${cpu}${why}\n`);
     this.render();
   }
 
@@ -86,11 +87,12 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd()).join("\n");
 }
 
-/** The summary table (notebook, status, time, cells, golden, failures) and each failure's reason. */
+/** The summary table (notebook, status, time, cpu, cells, golden, failures) and each failure's reason. */
 export function summary(results: NotebookResult[]): string {
-  const rows = [["notebook", "status", "time", "cells", "golden", "failures"]];
+  const rows = [["notebook", "status", "time", "cpu", "cells", "golden", "failures"]];
   for (const r of results) {
-    rows.push([name(r.file), r.status, secs(r.elapsedMs), `${r.cellsRun}/${r.cellsTotal}`, r.golden, String(r.failures.length)]);
+    const cpu = r.cpuSeconds === undefined ? "-" : secs(r.cpuSeconds * 1000);
+    rows.push([name(r.file), r.status, secs(r.elapsedMs), cpu, `${r.cellsRun}/${r.cellsTotal}`, r.golden, String(r.failures.length)]);
   }
   const lines = [table(rows)];
   for (const r of results) {

@@ -1,5 +1,5 @@
 // Figures for the series: a plain-data vocabulary (build), adapters to Vega-Lite (vegalite), SVG
-// (svg), plotly/nodeplotlib (plotly), and show() for notebooks.
+// (svg), PNG (png), plotly/nodeplotlib (plotly), and show() for notebooks.
 export * from "./figure";
 export * from "./format";
 export * from "./palette";
@@ -7,6 +7,7 @@ export * from "./downsample";
 export * from "./build";
 export * from "./vegalite";
 export * from "./svg";
+export * from "./png";
 export * from "./describe";
 export * from "./notebook";
 export * from "./plotly";

@@ -151,12 +151,18 @@ export interface FigureBox {
 }
 
 /** Open the notebook page, wait for its outputs, measure every rendered figure and screenshot. */
-export async function checkNotebookPage(browser: Browser, server: NotebookServer, name: string, screenshot: string): Promise<{ figures: FigureBox[]; progressText: string; tables: number }> {
+/**
+ * Open a notebook in classic Notebook and measure its figures: in a trusted notebook they are the
+ * SVGs (`.output_svg svg`); untrusted, classic Notebook drops SVG and shows the PNG
+ * (`figureSelector = ".output_png img"`).
+ */
+export async function checkNotebookPage(browser: Browser, server: NotebookServer, name: string, screenshot: string,
+  figureSelector = ".output_svg svg"): Promise<{ figures: FigureBox[]; progressText: string; tables: number; svgs: number }> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   try {
     await page.goto(`${server.url}/notebooks/${name}`, { waitUntil: "load", timeout: 60_000 });
     try {
-      await page.waitForSelector(".output_svg svg", { timeout: 60_000 });
+      await page.waitForSelector(figureSelector, { timeout: 60_000 });
     } catch (e) {
       await page.screenshot({ path: screenshot, fullPage: true }); // what the page showed instead
       throw e;
@@ -167,14 +173,18 @@ export async function checkNotebookPage(browser: Browser, server: NotebookServer
     const tall = await page.$eval("#notebook-container", (e) => e.scrollHeight);
     await page.setViewportSize({ width: 1100, height: Math.min(tall + 250, 16_000) });
     await page.waitForTimeout(300);
-    const figures = await page.$$eval(".output_svg svg", (els) => els.map((e) => {
+    // an image must also have loaded (its natural size), not only have a box
+    await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].every((e) => !(e instanceof HTMLImageElement) || e.complete), figureSelector);
+    const figures = await page.$$eval(figureSelector, (els) => els.map((e) => {
       const r = e.getBoundingClientRect();
-      return { width: r.width, height: r.height };
+      const img = e instanceof HTMLImageElement ? e : null;
+      return { width: img ? img.naturalWidth : r.width, height: img ? img.naturalHeight : r.height };
     }));
+    const svgs = await page.$$eval(".output_svg svg", (els) => els.length);
     const progressText = await page.$$eval(".output_html", (els) => els.filter((e) => e.querySelector("progress")).map((e) => e.textContent ?? "").join("\n"));
     const tables = await page.$$eval(".output_html table", (els) => els.length);
     await page.screenshot({ path: screenshot, fullPage: true });
-    return { figures, progressText, tables };
+    return { figures, progressText, tables, svgs };
   } finally {
     await page.close();
   }

@@ -1,6 +1,6 @@
 // Figures verified where people read notebooks. Executes test/fixtures/figures.ipynb with the
 // registered tslab kernel, opens it in Debian's classic Jupyter Notebook in headless Chromium and
-// checks every figure rendered; then shows the static SVGs alone, as GitHub does, and checks they
+// checks every figure rendered (as PNG while the notebook is untrusted, as SVG once trusted); then shows the static SVGs alone, as GitHub does, and checks they
 // are real pictures of the expected series. Screenshots: out/browser-notebook.png, out/browser-static.png.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -39,14 +39,17 @@ inBrowser("the fixture notebook executes under nbconvert with the registered ker
   file = executeNotebook(ws);
   fs.copyFileSync(file, path.join(OUT, "figures.executed.ipynb"));
   assert.is(validateNotebook(file), "", "nbformat validation");
-  const size = fs.statSync(file).size;
-  assert.ok(size < 400_000, `executed notebook is ${size} bytes`);
   const nb = JSON.parse(fs.readFileSync(file, "utf8"));
   const outputs = nb.cells.map((c: { outputs?: unknown[] }) => c.outputs ?? []);
   const figures = outputs.flat().filter((o: { data?: Record<string, unknown> }) => o.data?.["image/svg+xml"]);
   assert.is(figures.length, EXPECTED.length);
+  // Size: the PNG copies are budgeted apart (measured ~42 KB of base64 a figure), the rest as before.
+  const pngBytes = figures.reduce((n: number, f: { data: Record<string, string | string[]> }) => n + [].concat(f.data["image/png"] as never).join("").length, 0);
+  const size = fs.statSync(file).size;
+  assert.ok(size - pngBytes < 400_000, `executed notebook without its PNGs is ${size - pngBytes} bytes`);
+  assert.ok(pngBytes < 60_000 * figures.length, `PNGs are ${Math.round(pngBytes / figures.length)} bytes a figure`);
   for (const f of figures) {
-    assert.equal(Object.keys(f.data).sort(), ["application/vnd.vegalite.v5+json", "image/svg+xml", "text/plain"], "one output, three representations");
+    assert.equal(Object.keys(f.data).sort(), ["application/vnd.vegalite.v5+json", "image/png", "image/svg+xml", "text/plain"], "one output, four representations");
   }
   // progress: ONE output (updated in place during the run) holding the final state
   const progressCell = outputs.find((os: { data?: Record<string, unknown> }[]) => os.some((o) => o.data?.["text/html"] && String(o.data["text/html"]).includes("<progress")));
@@ -58,11 +61,19 @@ inBrowser("the fixture notebook executes under nbconvert with the registered ker
   assert.ok(table, "table output saved");
 });
 
-inBrowser("classic Notebook in Chromium renders every figure with a real size", async () => {
+inBrowser("classic Notebook, notebook not trusted: no SVG, every figure shown as its PNG", async () => {
   assert.ok(file, "needs the executed notebook");
-  trustNotebook(ws, file);
   server = await startNotebookServer(ws);
   browser = await launchBrowser();
+  const page = await checkNotebookPage(browser, server, path.basename(file), path.join(OUT, "browser-notebook-untrusted.png"), ".output_png img");
+  assert.is(page.svgs, 0, "classic Notebook shows no SVG from an untrusted notebook");
+  assert.is(page.figures.length, EXPECTED.length);
+  for (const f of page.figures) assert.ok(f.width > 300 && f.height > 200, `PNG ${f.width}x${f.height}`);
+});
+
+inBrowser("classic Notebook in Chromium renders every figure with a real size", async () => {
+  assert.ok(file && server && browser, "needs the executed notebook, the server and the browser");
+  trustNotebook(ws, file);
   const shot = path.join(OUT, "browser-notebook.png");
   const page = await checkNotebookPage(browser, server, path.basename(file), shot);
   assert.is(page.figures.length, EXPECTED.length);

@@ -8,7 +8,7 @@ const path = require("path");
 const root = path.resolve(__dirname, "..");
 const pattern = process.argv[2] || "\\.test\\.ts$";
 const uvu = path.join(root, "node_modules", "uvu", "bin.js");
-const run = spawnSync(process.execPath, [uvu, "test", pattern, "-r", "ts-node/register", "-i", "fixtures", "--no-color"], {
+const run = spawnSync(process.execPath, [uvu, "test", pattern, "-r", "ts-node/register", "-r", path.join(root, "test", "loud-hooks.js"), "-i", "fixtures", "-i", "loud-hooks", "--no-color"], {
   cwd: root,
   env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", FORCE_COLOR: "0" },
   encoding: "utf8",

@@ -32,8 +32,8 @@ test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 test("the notebook's kernel is honoured: jslab runs JavaScript (valid JS that TypeScript rejects), python3 is refused by name", async () => {
   const r = await cli([nbPath("javascript"), nbPath("python"), "--jobs", "1", "--no-golden", "--out", path.join(dir, "out-kernels")]);
   assert.is(r.code, 1, r.out);
-  assert.match(r.out, /javascript\.ipynb\s+passed\s+\S+\s+2\/2/);
-  assert.match(r.out, /python\.ipynb\s+failed\s+\S+\s+0\/0/);
+  assert.match(r.out, /javascript\.ipynb\s+passed\s+\S+\s+\S+\s+2\/2/);
+  assert.match(r.out, /python\.ipynb\s+failed\s+\S+\s+\S+\s+0\/0/);
   assert.match(r.out, /\[unsupported-kernel\] .*python\.ipynb is a notebook for the "python3" kernel \(python\); this runner runs only tslab \(TypeScript\) and jslab \(JavaScript\)/);
   const executed = JSON.parse(fs.readFileSync(path.join(dir, "out-kernels", "javascript.ipynb"), "utf8"));
   const text = (c: { outputs: { text: string | string[] }[] }) => c.outputs.map((o) => [].concat(o.text as never).join("")).join("");
@@ -55,8 +55,8 @@ test("a failing notebook among passing ones: exit 1, summary table, JUnit report
   const r = await cli([nbPath("malformed"), nbPath("features"), "--jobs", "2", "--out", out, "--junit", junit, "--no-golden", "-p", "lr=0.25"]);
   assert.is(r.code, 1, r.out);
   assert.match(r.out, /Running mode quick, 2 notebooks, jobs 2, params lr=0.25/);
-  assert.match(r.out, /malformed\.ipynb\s+failed\s+\S+\s+0\/0\s+not-checked\s+1/);
-  assert.match(r.out, /features\.ipynb\s+passed\s+\S+\s+9\/9\s+not-checked\s+0/);
+  assert.match(r.out, /malformed\.ipynb\s+failed\s+\S+\s+\S+\s+0\/0\s+not-checked\s+1/);
+  assert.match(r.out, /features\.ipynb\s+passed\s+\S+\s+\S+\s+9\/9\s+not-checked\s+0/);
   assert.match(r.out, /malformed\.ipynb \(notebook\): \[invalid-notebook\] .*not valid JSON/);
   assert.match(r.out, /1 passed, 1 failed/);
   assert.match(r.out, /> .*features\.ipynb \(9 code cells\)\n/); // plain progress lines when not on a terminal
@@ -88,15 +88,15 @@ test("golden outputs: recorded per mode, drift inside tolerance passes, outside 
     cli([nbPath("drift"), "--golden-dir", goldenDir, "-p", "scale=1.02", "--full"]), // no golden for full
   ]);
   assert.is(same.code, 0, same.out);
-  assert.match(same.out, /drift\.ipynb\s+passed\s+\S+\s+4\/4\s+match\s+0/);
+  assert.match(same.out, /drift\.ipynb\s+passed\s+\S+\s+\S+\s+4\/4\s+match\s+0/);
   assert.is(inside.code, 0, inside.out);
   assert.is(outside.code, 1, outside.out);
-  assert.match(outside.out, /drift\.ipynb\s+failed\s+\S+\s+4\/4\s+mismatch\s+1/);
+  assert.match(outside.out, /drift\.ipynb\s+failed\s+\S+\s+\S+\s+4\/4\s+mismatch\s+1/);
   assert.match(outside.out, /drift\.ipynb cell 2: \[golden\] output differs from golden/);
   assert.match(outside.out, /stdout line 1: 2\.304887678 vs golden 2\.302585093: \|diff\| 0\.00230 > abs 1e-12 \+ rel 0\.000001·\|golden\|\n\s+- loss 2\.302585093 after 100 steps\n\s+\+ loss 2\.304887678 after 100 steps/);
   assert.not.match(outside.out, /cell 3: \[golden\]/, "accuracy 0.5005 is inside the cell's tolerance:rel=0.01");
   assert.is(cellTol.code, 0, cellTol.out);
-  assert.match(cellTol.out, /drift\.ipynb\s+passed\s+\S+\s+4\/4\s+missing/);
+  assert.match(cellTol.out, /drift\.ipynb\s+passed\s+\S+\s+\S+\s+4\/4\s+missing/);
 });
 
 test("--timeout stops a notebook that runs too long and says so; --inplace writes what ran over the source", async () => {
@@ -112,6 +112,21 @@ test("--timeout stops a notebook that runs too long and says so; --inplace write
     assert.is(typeof nb.cells[Number(m![2]) - 1].execution_count, "number");
   }
   assert.is(nb.cells[2].execution_count, null, "the last cell never ran");
+});
+
+test("--inplace never overwrites edits saved while the notebook ran: the run is put aside and the run fails saying where", async () => {
+  // the notebook's one cell saves an edit to its own file, as a user pressing save in the meantime would
+  const features = JSON.parse(fs.readFileSync(nbPath("features"), "utf8"));
+  const edited = { ...features, cells: [{ cell_type: "code", id: "edit", metadata: {}, execution_count: null, outputs: [],
+    source: 'import * as fs from "fs";\nfs.appendFileSync("edited.ipynb", "\\n");' }] };
+  fs.writeFileSync(nbPath("edited"), JSON.stringify(edited));
+  const r = await cli([nbPath("edited"), "--no-golden", "--inplace"]);
+  assert.is(r.code, 1, r.out);
+  const m = r.out.match(/edited\.ipynb was changed on disk while it ran: left as it is; the executed notebook is at (\S+\.ipynb)/);
+  assert.ok(m, r.out);
+  assert.is(fs.readFileSync(nbPath("edited"), "utf8"), JSON.stringify(edited) + "\n", "the edit is kept, nothing else written");
+  assert.is(JSON.parse(fs.readFileSync(m![1], "utf8")).cells[0].execution_count, 1, "the run is kept aside");
+  fs.rmSync(path.dirname(m![1]), { recursive: true, force: true });
 });
 
 test("strip clears outputs in place, only in the files named, and says so", async () => {

@@ -3,6 +3,7 @@
 // a broken notebook; the result describes it, so the other notebooks keep running.
 import * as fs from "fs";
 import * as path from "path";
+import * as os from "os";
 import { KernelSession, CellRun } from "./kernel";
 import { KernelLanguage, kernelFor } from "./kernel-choice";
 import { Notebook, NotebookFormatError, readNotebook, writeFileAtomic, writeNotebook } from "./notebook";
@@ -129,7 +130,9 @@ export async function executeNotebook(file: string, opts: RunOptions, prestarted
   };
 
   let source: Notebook;
+  let readText = "";
   try {
+    readText = fs.readFileSync(file, "utf8");
     source = readNotebook(file);
   } catch (e) {
     result.failures.push({ kind: "invalid-notebook", cell: null, reason: e instanceof NotebookFormatError ? e.message : String(e) });
@@ -268,7 +271,13 @@ export async function executeNotebook(file: string, opts: RunOptions, prestarted
     }
   }
 
-  const outFile = opts.inplace ? file : opts.outDir ? path.join(opts.outDir, path.basename(file)) : undefined;
+  let outFile = opts.inplace ? file : opts.outDir ? path.join(opts.outDir, path.basename(file)) : undefined;
+  // --inplace must not overwrite edits saved while the notebook ran: keep them, put the run aside.
+  if (opts.inplace && readOrEmpty(file) !== readText) {
+    outFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lr-lab-run-")), path.basename(file));
+    result.failures.push({ kind: "write", cell: null, reason: `${file} was changed on disk while it ran: left as it is; ` +
+      `the executed notebook is at ${outFile}` });
+  }
   if (outFile) {
     try {
       writeNotebook(outFile, nb);
@@ -295,4 +304,12 @@ function cellFailure(run: CellRun, opts: RunOptions, byNotebook: boolean): Omit<
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+function readOrEmpty(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
 }

@@ -174,11 +174,17 @@ export async function checkNotebookPage(browser: Browser, server: NotebookServer
     await page.setViewportSize({ width: 1100, height: Math.min(tall + 250, 16_000) });
     await page.waitForTimeout(300);
     // an image must also have loaded (its natural size), not only have a box
-    await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].every((e) => !(e instanceof HTMLImageElement) || e.complete), figureSelector);
+    // (page functions typed without the DOM lib: an <img> has `complete` and a natural size, an <svg> not)
+    type Img = { complete?: boolean; naturalWidth?: number; naturalHeight?: number };
+    await page.$$eval(figureSelector, (els) => Promise.all(els.map((e) => new Promise<void>((done) => {
+      const img = e as unknown as Img & { addEventListener(ev: string, f: () => void): void };
+      if (img.complete !== false) done();
+      else ["load", "error"].forEach((ev) => img.addEventListener(ev, () => done()));
+    }))));
     const figures = await page.$$eval(figureSelector, (els) => els.map((e) => {
       const r = e.getBoundingClientRect();
-      const img = e instanceof HTMLImageElement ? e : null;
-      return { width: img ? img.naturalWidth : r.width, height: img ? img.naturalHeight : r.height };
+      const img = e as unknown as Img;
+      return img.naturalWidth !== undefined ? { width: img.naturalWidth, height: img.naturalHeight ?? 0 } : { width: r.width, height: r.height };
     }));
     const svgs = await page.$$eval(".output_svg svg", (els) => els.length);
     const progressText = await page.$$eval(".output_html", (els) => els.filter((e) => e.querySelector("progress")).map((e) => e.textContent ?? "").join("\n"));

@@ -130,6 +130,40 @@ export function checkMargin(
 }
 
 /**
+ * Per-seed gaps higher_i − lower_i of two arms that share seeds (same initialisation and batches
+ * per seed), summarised: pairing removes the seed-to-seed variation both arms have in common.
+ */
+export function pairedGap(higher: readonly number[], lower: readonly number[]): SeedStats {
+  if (higher.length !== lower.length || higher.length === 0) throw new RangeError("pairedGap needs two lists of the same non-zero length");
+  return seedStats(higher.map((h, i) => h - lower[i]));
+}
+
+/** A paired gap is established when every seed has it and its mean is at least `factor` x its spread. */
+export function gapHolds(g: SeedStats, factor = 2): boolean {
+  return g.min > 0 && g.mean >= factor * g.spread;
+}
+
+/**
+ * `higher` exceeds `lower` at every seed, by a mean paired gap of at least `factor` (default 2)
+ * times the spread of the paired gaps. For arms that share seeds; for independent arms use
+ * checkMargin, whose spread is each arm's own.
+ */
+export function checkPairedGap(
+  claim: string,
+  higher: readonly number[],
+  lower: readonly number[],
+  what = "gap",
+  options: CheckOptions & { factor?: number } = {},
+): void {
+  const factor = options.factor ?? 2;
+  if (!(factor >= 0)) throw new RangeError(`checkPairedGap "${claim}": factor must be >= 0, got ${factor}`);
+  const g = pairedGap(higher, lower);
+  const ok = gapHolds(g, factor);
+  return check(claim, ok, `${what}, paired by seed: ${formatStats(g)}; min ${small(g.min)} ${g.min > 0 ? ">" : "<="} 0, ` +
+    `mean ${small(g.mean)} ${g.mean >= factor * g.spread ? ">=" : "<"} ${factor} × spread ${small(g.spread)}`, options);
+}
+
+/**
  * A paired comparison for arms that share seeds (same initialisation and batches per seed): every
  * per-seed gap d_i = higher_i − lower_i must exceed `minGap`. For arms whose final loss jitters
  * from seed to seed because their rate never anneals (a constant or a cyclical rate): their

@@ -2,7 +2,7 @@
 // the claim and the numbers; NaN never passes; margins are measured against the seed spread.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { CheckError, check, checkBetween, checkClose, checkGreater, checkLess, checkMargin, formatStats, seedStats } from "../src/check";
+import { CheckError, check, checkBetween, checkClose, checkGreater, checkLess, checkMargin, checkPairedGap, formatStats, gapHolds, pairedGap, seedStats } from "../src/check";
 
 const collect = () => {
   const lines: string[] = [];
@@ -67,6 +67,23 @@ test("checkMargin passes only when the gap is at least factor × the larger spre
   assert.throws(() => checkMargin("too close", [2.0, 2.01, 2.02], [2.03, 2.04, 2.05]), (e: unknown) => e instanceof CheckError);
   assert.throws(() => checkMargin("wrong order", [2.1], [2.0]), (e: unknown) => e instanceof CheckError);
   checkMargin("factor 1", [2.0, 2.01, 2.02], [2.03, 2.04, 2.05], "x", { ...out, factor: 1 });
+});
+
+test("checkPairedGap compares arms seed by seed: shared seed-to-seed variation does not count against it", () => {
+  const out = collect();
+  // each arm's own spread is 0.2 (seeds differ a lot), the paired gaps are 0.1, 0.11, 0.12
+  const lower = [2.0, 2.1, 2.2], higher = [2.1, 2.21, 2.32];
+  assert.throws(() => checkMargin("unpaired", lower, higher), (e: unknown) => e instanceof CheckError);
+  checkPairedGap("higher at every seed", higher, lower, "final loss gap", out);
+  assert.match(out.lines[0], /paired by seed: 0\.11 ± 0\.01 .*; min 0\.1 > 0, mean 0\.11 >= 2 × spread 0\.02/);
+  assert.equal(pairedGap(higher, lower).values.map((v) => Number(v.toFixed(6))), [0.1, 0.11, 0.12]);
+  // one seed the other way round fails, whatever the mean
+  assert.throws(() => checkPairedGap("not every seed", [2.5, 2.5, 1.9], [2.0, 2.0, 2.0]), (e: unknown) => e instanceof CheckError);
+  // gaps 0.01..0.1: at every seed, but their mean is not twice their spread
+  assert.is(gapHolds(seedStats([0.01, 0.05, 0.1]), 2), false);
+  assert.is(gapHolds(seedStats([0.07, 0.1, 0.14]), 1), true);
+  assert.throws(() => pairedGap([1, 2], [1]), RangeError);
+  assert.throws(() => checkPairedGap("bad factor", [1], [0], "x", { factor: -1 }), RangeError);
 });
 
 test.run();

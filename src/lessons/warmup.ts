@@ -383,16 +383,8 @@ export const PUBLISHED_SCHEDULES: readonly PublishedSchedule[] = [
 // ---------------------------------------------------------------------------------------------
 // Comparisons over seeds, paired: every arm at seed s shares the initialisation and the batches.
 
-/** Per-seed differences higher[i] − lower[i] (same seed order), with their statistics. */
-export function pairedGap(higher: readonly number[], lower: readonly number[]): SeedStats {
-  if (higher.length !== lower.length || higher.length === 0) throw new RangeError("pairedGap needs two lists of the same non-zero length");
-  return seedStats(higher.map((h, i) => h - lower[i]));
-}
-
-/** A paired gap is established when every seed has it and its mean is at least `factor` x its spread. */
-export function gapHolds(g: SeedStats, factor = 2): boolean {
-  return g.min > 0 && g.mean >= factor * g.spread;
-}
+// Paired gaps live in src/check.ts (05 and 09 use them too); 06 reaches them through this module.
+export { pairedGap, gapHolds } from "../check";
 
 /** Mean validation loss over the evaluations at steps in [from, to]. */
 export function meanValBetween(h: History, from: number, to: number): number {

@@ -25,6 +25,7 @@ import {
   installLayerNorm,
   installSplitRows,
   installZeroCopy,
+  setFastFma,
   setSimdMatMul,
   uninstallColumnSum,
   uninstallFusedAdam,
@@ -99,6 +100,8 @@ const FIXES: { name: string; on: () => void; off: () => void }[] = [
   { name: "gather by row copies (embedding)", on: installGatherRows, off: uninstallGatherRows },
   { name: "fused layer norm (forward + gradient kernels)", on: installLayerNorm, off: uninstallLayerNorm },
   { name: "split by row copies (q, k, v)", on: installSplitRows, off: uninstallSplitRows },
+  // Levers that change numerics: off by default, each behind one setting (src/wasm).
+  { name: "[opt-in LR_LAB_FAST_FMA] relaxed-SIMD FMA matMul", on: () => setFastFma(true), off: () => setFastFma(false) },
 ];
 
 /** Variant n: the first n fixes on, the rest off (turned off last to first, so "all" undoes "batches"). */

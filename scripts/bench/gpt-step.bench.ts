@@ -205,7 +205,8 @@ export function flopsLines(flops: number, ours: { name: string; ms: number } | u
   }
   out.push(`measured matMul peak, GFLOP/s best of 9: our wasm SIMD kernel (one thread) ${sizes(p.wasm)}`);
   for (const t of p.torch) out.push(`                                          torch.mm ${t.threads} thread${t.threads > 1 ? "s" : ""} ${sizes(t.peak)}`);
-  const torchPeak = Math.max(...p.torch.map((t) => best(t.peak)).filter((x) => Number.isFinite(x)), NaN);
+  const torchBests = p.torch.map((t) => best(t.peak)).filter((x) => Number.isFinite(x));
+  const torchPeak = torchBests.length ? Math.max(...torchBests) : NaN;
   if (ours) {
     const wasmPeak = best(p.wasm);
     out.push(

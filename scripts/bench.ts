@@ -6,7 +6,9 @@ import * as fs from "fs";
 import * as path from "path";
 
 const dir = path.join(__dirname, "bench");
-const wanted = process.argv.slice(2);
+// Arguments starting with "--" (e.g. --profile) are passed on to every benchmark run.
+const flags = process.argv.slice(2).filter((a) => a.startsWith("--"));
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const LAST = "gpt-step.bench.ts";
 const files = fs
   .readdirSync(dir)
@@ -21,7 +23,7 @@ if (files.length === 0) {
 let failed = 0;
 for (const file of files) {
   console.log(`\n== ${file.replace(/\.bench\.ts$/, "")} ==`);
-  const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(dir, file)], {
+  const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(dir, file), ...flags], {
     stdio: "inherit",
     cwd: path.resolve(__dirname, ".."),
   });

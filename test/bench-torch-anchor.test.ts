@@ -2,7 +2,7 @@
 // settings, the fastest run is kept, and a reference BLAS is a loud warning.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { TorchRun, anchorWarnings, describeAnchor, fastest, torchVariants } from "../scripts/bench/torch-anchor";
+import { TorchRun, anchorWarnings, describeAnchor, fastest, openblasCoreFor, torchVariants } from "../scripts/bench/torch-anchor";
 
 const run = (msPerStep: number, blas: Partial<TorchRun["blas"]>, variant = "machine settings"): TorchRun => ({
   backend: "torch", version: "1.13", threads: 2, params: 1, steps: 50, msPerStep, tokensPerS: 1, env: {}, variant,
@@ -17,6 +17,17 @@ test("variants: the machine's environment, plus one without OPENBLAS_CORETYPE/L2
   assert.is(v[1].env.OPENBLAS_CORETYPE, undefined);
   assert.is(v[1].env.OPENBLAS_L2_SIZE, undefined);
   assert.is(v[1].env.PATH, "/bin");
+});
+
+test("a variant with OPENBLAS_CORETYPE for the CPU's ISA when that is not already the machine's setting", () => {
+  assert.is(openblasCoreFor(["sse2", "avx2", "fma", "avx512f", "avx512vl"]), "SkylakeX");
+  assert.is(openblasCoreFor(["sse2", "avx2", "fma"]), "Haswell");
+  assert.is(openblasCoreFor(["sse2"]), undefined);
+  const v = torchVariants({ PATH: "/bin", OPENBLAS_L2_SIZE: "1" }, "SkylakeX");
+  assert.equal(v.map((x) => x.variant), ["machine settings (OPENBLAS_L2_SIZE=1)", "without OPENBLAS_L2_SIZE", "OPENBLAS_CORETYPE=SkylakeX (the CPU's ISA)"]);
+  assert.is(v[2].env.OPENBLAS_CORETYPE, "SkylakeX");
+  assert.is(v[2].env.OPENBLAS_L2_SIZE, undefined);
+  assert.is(torchVariants({ OPENBLAS_CORETYPE: "SkylakeX" }, "SkylakeX").length, 2);
 });
 
 test("the fastest run is the anchor; its description names the BLAS, core, threads and settings", () => {

@@ -3,15 +3,18 @@
 // in PyTorch (scripts/reference/gpt_step.py, torch.optim.AdamW, 2 threads) in the same run. Each
 // backend runs in its own child process. Prints ms/step (median) and tokens/s, the gain of each
 // wasm kernel fix (src/wasm) measured side by side in one process, a per-kernel profile of a wasm
-// step, and as the LAST line `ratio default/torch: X` (default = the backend ready() picks).
-//   npm run bench -- gpt-step        GPT_BENCH_STEPS=N timed wasm steps (30), GPT_BENCH_ROUNDS=N side-by-side rounds (8)
+// step, achieved GFLOP/s of both sides against the machine's peak (scripts/bench/flops.ts), and
+// as the LAST line `ratio default/torch: X` (default = the backend ready() picks).
+//   npm run bench -- gpt-step [--profile]   GPT_BENCH_STEPS=N timed wasm steps (30), GPT_BENCH_ROUNDS=N side-by-side rounds (8)
+//   --profile lists every kernel of the profile (not only the top 12) and every matMul shape.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs-core";
 import { BACKENDS, BackendName, describeBackend, ready } from "../../src/backend";
 import { createRng } from "../../src/random";
-import { TorchRun, anchorWarnings, describeAnchor, fastest, runTorch, torchVariants } from "./torch-anchor";
+import { TorchRun, anchorWarnings, cpuFlags, describeAnchor, fastest, openblasCoreFor, runTorch, torchVariants } from "./torch-anchor";
+import { StepProfile, cpuPeak, gptStepFlops, measureMatMulPeak, profileLines, profileSteps } from "./flops";
 import { createNamesDataset } from "../../src/data/index";
 import { createGpt } from "../../src/models/index";
 import { adamw } from "../../src/optimizers/index";
@@ -22,6 +25,7 @@ import {
   installLayerNorm,
   installSplitRows,
   installZeroCopy,
+  setFastFma,
   setSimdMatMul,
   uninstallColumnSum,
   uninstallFusedAdam,
@@ -35,6 +39,7 @@ const root = path.resolve(__dirname, "../..");
 const BATCH = 32;
 const BLOCK = 16;
 const MODEL = { blockSize: BLOCK, width: 64, heads: 4, layers: 2 };
+const FLOPS = gptStepFlops({ batch: BATCH, block: BLOCK, width: MODEL.width, layers: MODEL.layers, vocab: 27 });
 
 interface Result {
   backend: string;
@@ -68,7 +73,7 @@ async function measure(backend: BackendName | "default", steps: number, warmup: 
   }
   times.sort((a, b) => a - b);
   const ms = times[Math.floor(times.length / 2)];
-  const out: Result & { kernels?: { name: string; ms: number; calls: number }[] } = {
+  const out: Result & { profile?: StepProfile } = {
     backend: report.name,
     msPerStep: ms,
     tokensPerS: (BATCH * BLOCK) / (ms / 1000),
@@ -76,27 +81,7 @@ async function measure(backend: BackendName | "default", steps: number, warmup: 
     params: model.numParams,
     detail: describeBackend(report),
   };
-  if (profile) {
-    // Per-kernel time of a few steps (forward, backward and the Adam update), summed by kernel.
-    const byKernel = new Map<string, { ms: number; calls: number }>();
-    const runs = 3;
-    for (let r = 0; r < runs; r++) {
-      const info = await tf.profile(() => {
-        step();
-      });
-      for (const k of info.kernels) {
-        // matMuls are also listed by operand shapes: attention's small batched ones behave differently.
-        const names = k.name === "BatchMatMul" ? [k.name, `  ${k.name} ${k.inputShapes.map((s) => `[${s}]`).join("x")}`] : [k.name];
-        for (const name of names) {
-          const e = byKernel.get(name) ?? { ms: 0, calls: 0 };
-          e.ms += (k.kernelTimeMs as number) / runs;
-          e.calls += 1 / runs;
-          byKernel.set(name, e);
-        }
-      }
-    }
-    out.kernels = [...byKernel.entries()].map(([name, e]) => ({ name, ...e })).sort((a, b) => b.ms - a.ms);
-  }
+  if (profile) out.profile = await profileSteps(step, 5);
   console.log(JSON.stringify(out));
 }
 
@@ -115,6 +100,8 @@ const FIXES: { name: string; on: () => void; off: () => void }[] = [
   { name: "gather by row copies (embedding)", on: installGatherRows, off: uninstallGatherRows },
   { name: "fused layer norm (forward + gradient kernels)", on: installLayerNorm, off: uninstallLayerNorm },
   { name: "split by row copies (q, k, v)", on: installSplitRows, off: uninstallSplitRows },
+  // Levers that change numerics: off by default, each behind one setting (src/wasm).
+  { name: "[opt-in LR_LAB_FAST_FMA] relaxed-SIMD FMA matMul", on: () => setFastFma(true), off: () => setFastFma(false) },
 ];
 
 /** Variant n: the first n fixes on, the rest off (turned off last to first, so "all" undoes "batches"). */
@@ -153,7 +140,8 @@ async function ablation(rounds: number, stepsPerRound: number): Promise<void> {
       }
     });
   }
-  VARIANTS[VARIANTS.length - 1].set();
+  for (let i = FIXES.length - 1; i >= 0; i--) FIXES[i].off(); // back to the default: every default fix on, opt-in levers off
+  for (const f of FIXES) if (!f.name.startsWith("[opt-in")) f.on();
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(JSON.stringify(VARIANTS.map((v, i) => ({ name: v.name, msPerStep: median(times[i]), steps: times[i].length }))));
 }
@@ -173,7 +161,7 @@ function childJson<T>(args: string[]): { result?: T; error?: string } {
   }
 }
 
-function runChild(args: string[]): { result?: Result & { kernels?: { name: string; ms: number; calls: number }[] }; error?: string } {
+function runChild(args: string[]): { result?: Result & { profile?: StepProfile }; error?: string } {
   return childJson(args);
 }
 
@@ -181,9 +169,60 @@ function ablationResult(): { result?: { name: string; msPerStep: number; steps: 
   return childJson(["--ablation", process.env.GPT_BENCH_ROUNDS ?? "8", "4"]);
 }
 
-/** PyTorch, in every environment variant of torch-anchor.ts. */
+/** PyTorch, in every environment variant of torch-anchor.ts (with OPENBLAS_CORETYPE for this CPU's ISA too). */
+const VARIANTS_TORCH = torchVariants(process.env, openblasCoreFor(cpuFlags()));
 function torchRuns(): { result?: TorchRun; error?: string }[] {
-  return torchVariants().map((v) => runTorch(root, v, ["--steps", "50", "--warmup", "10", "--threads", "2"]));
+  // 1 thread too: on a loaded machine torch's 2 threads wait on each other (10-30x slower seen here).
+  return VARIANTS_TORCH.flatMap((v) => [1, 2].map((threads) => runTorch(root, v, ["--steps", "40", "--warmup", "8", "--threads", String(threads)])));
+}
+
+type Peak = Record<string, { best: number; median: number }>;
+
+/** The matMul peaks: our SIMD kernel on wasm (child process) and torch.mm in the anchor's environment, 1 and 2 threads. */
+function peaks(anchor: TorchRun | undefined): { wasm?: Peak; torch: { threads: number; peak?: Peak }[] } {
+  const wasm = childJson<Peak>(["--peak"]).result;
+  const variant = VARIANTS_TORCH.find((v) => v.variant === anchor?.variant);
+  const torch = variant
+    ? [1, 2].map((threads) => ({ threads, peak: (runTorch(root, variant, ["--peak", "--threads", String(threads)]).result as unknown as { peak?: Peak } | undefined)?.peak }))
+    : [];
+  return { wasm, torch };
+}
+
+/** Achieved GFLOP/s of each side and the peaks they are measured against. */
+export function flopsLines(flops: number, ours: { name: string; ms: number } | undefined, torch: TorchRun | undefined, p: ReturnType<typeof peaks>): string[] {
+  const cpu = cpuPeak();
+  const g = (ms: number) => flops / ms / 1e6;
+  const best = (peak: Peak | undefined) => (peak ? Math.max(...Object.values(peak).map((x) => x.best)) : NaN);
+  const sizes = (peak: Peak | undefined) =>
+    peak ? Object.entries(peak).map(([n, x]) => `${n}^2 ${x.best.toFixed(1)} (median ${x.median.toFixed(1)})`).join(", ") : "not measured";
+  const out = [`\nFLOPs per training step: ${(flops / 1e6).toFixed(1)} MFLOP (3 x the forward matMuls; formula in scripts/bench/flops.ts)`];
+  if (cpu) {
+    out.push(
+      `theoretical fp32 peak (/proc/cpuinfo: ${cpu.model}, ${cpu.cores} cores at ${cpu.ghz.toFixed(2)} GHz, ${cpu.isa}): ` +
+        `native ${cpu.native.toFixed(0)} GFLOP/s (${cpu.nativePerCycle} FLOPs/cycle/core), ` +
+        `wasm SIMD128 one core ${cpu.wasmOneCore.toFixed(1)} (${cpu.wasmPerCycle}/cycle: mul + add), with FMA ${cpu.wasmFmaOneCore.toFixed(1)}`,
+    );
+  }
+  out.push(`measured matMul peak, GFLOP/s best of 9: our wasm SIMD kernel (one thread) ${sizes(p.wasm)}`);
+  for (const t of p.torch) out.push(`                                          torch.mm ${t.threads} thread${t.threads > 1 ? "s" : ""} ${sizes(t.peak)}`);
+  const torchBests = p.torch.map((t) => best(t.peak)).filter((x) => Number.isFinite(x));
+  const torchPeak = torchBests.length ? Math.max(...torchBests) : NaN;
+  if (ours) {
+    const wasmPeak = best(p.wasm);
+    out.push(
+      `achieved: ${ours.name} ${g(ours.ms).toFixed(1)} GFLOP/s` +
+        (Number.isFinite(wasmPeak) ? ` = ${((100 * g(ours.ms)) / wasmPeak).toFixed(0)}% of our kernel's measured peak` : "") +
+        (cpu ? `, ${((100 * g(ours.ms)) / cpu.wasmOneCore).toFixed(0)}% of wasm SIMD128's one-core ceiling, ${((100 * g(ours.ms)) / cpu.native).toFixed(1)}% of the native peak` : ""),
+    );
+  }
+  if (torch) {
+    out.push(
+      `achieved: torch ${g(torch.msPerStep).toFixed(1)} GFLOP/s` +
+        (Number.isFinite(torchPeak) ? ` = ${((100 * g(torch.msPerStep)) / torchPeak).toFixed(0)}% of torch.mm's measured peak` : "") +
+        (cpu ? `, ${((100 * g(torch.msPerStep)) / cpu.native).toFixed(1)}% of the native peak` : ""),
+    );
+  }
+  return out;
 }
 
 const fmt = (r: Result) =>
@@ -199,6 +238,12 @@ async function main(): Promise<void> {
     await ablation(Number(backend), Number(steps));
     return;
   }
+  if (mode === "--peak") {
+    await ready({ backend: "wasm" });
+    console.log(JSON.stringify(measureMatMulPeak([256, 512])));
+    return;
+  }
+  const listAll = process.argv.includes("--profile");
   const wasmSteps = Number(process.env.GPT_BENCH_STEPS ?? 30);
   const plan: Record<BackendName, [number, number]> = { tensorflow: [wasmSteps, 5], wasm: [wasmSteps, 5], cpu: [3, 1] };
   console.log(`tiny GPT training step: vocab 27 (names), context ${BLOCK}, width 64, 4 heads, 2 blocks, batch ${BATCH}, AdamW`);
@@ -207,7 +252,7 @@ async function main(): Promise<void> {
   // processes nor a slow BLAS setting can flatter the ratio.
   const torchBefore = torchRuns();
   const results = new Map<string, Result>();
-  let wasmKernels: { name: string; ms: number; calls: number }[] | undefined;
+  let wasmProfile: { profile: StepProfile; ms: number } | undefined;
   for (const name of BACKENDS) {
     const [n, w] = plan[name];
     const { result, error } = runChild(["--child", name, String(n), String(w), name === "wasm" ? "profile" : ""]);
@@ -216,7 +261,7 @@ async function main(): Promise<void> {
       continue;
     }
     results.set(name, result);
-    if (result.kernels) wasmKernels = (result as { kernels?: typeof wasmKernels }).kernels;
+    if (result.profile) wasmProfile = { profile: result.profile, ms: result.msPerStep };
     console.log(fmt(result));
     if (result.detail) console.log(`           ${result.detail}`);
   }
@@ -244,15 +289,8 @@ async function main(): Promise<void> {
     console.log(`\nwasm fixes side by side: not measured (${gains.error})`);
   }
 
-  if (wasmKernels) {
-    const kernels = wasmKernels.filter((k) => !k.name.startsWith(" "));
-    const total = kernels.reduce((s, k) => s + k.ms, 0);
-    const line = (k: { name: string; ms: number; calls: number }) =>
-      `  ${k.name.padEnd(40)} ${k.ms.toFixed(2).padStart(7)} ms ${((100 * k.ms) / total).toFixed(1).padStart(5)}%  ${Math.round(k.calls)} calls`;
-    console.log(`\nwasm kernels per step (tf.profile, mean of 3 steps; kernel total ${total.toFixed(1)} ms):`);
-    kernels.slice(0, 12).forEach((k) => console.log(line(k)));
-    console.log("wasm matMuls by operand shape (top 6):");
-    wasmKernels.filter((k) => k.name.startsWith(" ")).slice(0, 6).forEach((k) => console.log(line(k)));
+  if (wasmProfile) {
+    console.log("\nwasm " + profileLines(wasmProfile.profile, wasmProfile.ms, listAll).join("\n"));
   }
   // The default backend is the one ready() picks in a fresh process (honours LR_LAB_BACKEND).
   const probe = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", `require("./src/backend").ready().then(r => console.log(r.name))`], {
@@ -261,6 +299,7 @@ async function main(): Promise<void> {
   });
   const defaultName = (probe.stdout || "").trim().split("\n").pop() || "";
   const def = results.get(defaultName);
+  for (const line of flopsLines(FLOPS, def ? { name: defaultName, ms: def.msPerStep } : undefined, torch.result, peaks(torch.result))) console.log(line);
   if (def && torch.result) {
     console.log(`ratio default/torch: ${(def.msPerStep / torch.result.msPerStep).toFixed(2)} (${defaultName} ${def.msPerStep.toFixed(1)} ms vs torch ${torch.result.msPerStep.toFixed(1)} ms)`);
   } else {

@@ -24,8 +24,33 @@ export interface TorchRun {
   variant: string;
 }
 
-/** The environments to time torch in: as the machine has it, and without its OpenBLAS settings when it sets any. */
-export function torchVariants(env: NodeJS.ProcessEnv = process.env): { variant: string; env: NodeJS.ProcessEnv }[] {
+/**
+ * The OpenBLAS core type that fits this CPU's ISA, from /proc/cpuinfo's flags: Debian's OpenBLAS
+ * (0.3.21) does not know newer Xeons (Sapphire/Emerald Rapids, model 143/207) and falls back to
+ * "Prescott" (SSE3 kernels): torch.mm 1024^2 ran at 11-30 GFLOP/s there, 60-134 with SkylakeX.
+ */
+export function openblasCoreFor(flags: string[]): string | undefined {
+  if (flags.includes("avx512f") && flags.includes("avx512vl")) return "SkylakeX";
+  if (flags.includes("avx2") && flags.includes("fma")) return "Haswell";
+  return undefined;
+}
+
+/** This machine's CPU flags (first processor of /proc/cpuinfo), empty where unreadable. */
+export function cpuFlags(): string[] {
+  try {
+    const line = fs.readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("flags"));
+    return line ? line.split(":")[1].trim().split(/\s+/) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The environments to time torch in: as the machine has it, without its OpenBLAS settings when
+ * it sets any, and with OPENBLAS_CORETYPE=`core` (the CPU's ISA, see openblasCoreFor) when given
+ * and not already the machine's setting.
+ */
+export function torchVariants(env: NodeJS.ProcessEnv = process.env, core?: string): { variant: string; env: NodeJS.ProcessEnv }[] {
   const set = SETTINGS.filter((k) => env[k] !== undefined);
   const variants = [{ variant: set.length ? `machine settings (${set.map((k) => `${k}=${env[k]}`).join(" ")})` : "machine settings (no OPENBLAS_* set)", env }];
   if (set.length) {
@@ -33,12 +58,23 @@ export function torchVariants(env: NodeJS.ProcessEnv = process.env): { variant: 
     for (const k of set) delete without[k];
     variants.push({ variant: `without ${set.join("/")}`, env: without });
   }
+  if (core && env.OPENBLAS_CORETYPE !== core) {
+    const forced: NodeJS.ProcessEnv = { ...env, OPENBLAS_CORETYPE: core };
+    delete forced.OPENBLAS_L2_SIZE;
+    variants.push({ variant: `OPENBLAS_CORETYPE=${core} (the CPU's ISA)`, env: forced });
+  }
   return variants;
 }
 
-export function runTorch(root: string, variant: { variant: string; env: NodeJS.ProcessEnv }, args: string[]): { result?: TorchRun; error?: string } {
+/** Runs a script of scripts/reference (gpt_step.py unless `script` says otherwise) in one variant. */
+export function runTorch(
+  root: string,
+  variant: { variant: string; env: NodeJS.ProcessEnv },
+  args: string[],
+  script = "gpt_step.py",
+): { result?: TorchRun; error?: string } {
   if (!fs.existsSync(PYTHON)) return { error: `${PYTHON} not found (apt-get install python3-torch)` };
-  const run = spawnSync(PYTHON, [path.join(root, "scripts/reference/gpt_step.py"), ...args], { encoding: "utf8", env: variant.env });
+  const run = spawnSync(PYTHON, [path.join(root, "scripts/reference", script), ...args], { encoding: "utf8", env: variant.env });
   if (run.status !== 0) return { error: (run.stderr || "").trim().split("\n").pop() };
   return { result: { ...JSON.parse(run.stdout.trim().split("\n").pop()!), variant: variant.variant } };
 }

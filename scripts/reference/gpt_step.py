@@ -7,6 +7,9 @@ forward, cross-entropy, backward, AdamW update (lr 1e-3, PyTorch's default weigh
 src/optimizers' adamw), read the loss. Prints one JSON line.
 
 usage: /usr/bin/python3 scripts/reference/gpt_step.py [--steps N] [--warmup N] [--threads N]
+       /usr/bin/python3 scripts/reference/gpt_step.py --peak [--threads N]
+--peak instead times torch.mm of square float32 matrices (256, 512, 1024; best and median of 9
+calls after 2 warm-up calls, 2 n^3 FLOPs each) as the BLAS's achievable matMul rate.
 """
 import argparse
 import ctypes
@@ -91,6 +94,25 @@ def blas_in_use():
     return info
 
 
+def peak(threads):
+    """GFLOP/s of torch.mm on square float32 matrices: {n: {"best": x, "median": y}}."""
+    torch.set_num_threads(threads)
+    out = {}
+    for n in (256, 512, 1024):
+        a, b = torch.randn(n, n), torch.randn(n, n)
+        for _ in range(2):
+            torch.mm(a, b)
+        times = []
+        for _ in range(9):
+            t0 = time.perf_counter()
+            torch.mm(a, b)
+            times.append(time.perf_counter() - t0)
+        times.sort()
+        flops = 2 * n ** 3
+        out[str(n)] = {"best": flops / times[0] / 1e9, "median": flops / times[len(times) // 2] / 1e9}
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=50)
@@ -102,7 +124,12 @@ def main():
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--peak", action="store_true")
     a = ap.parse_args()
+    if a.peak:
+        torch.zeros(8, 8) @ torch.zeros(8, 8)
+        print(json.dumps({"backend": "torch", "version": torch.__version__, "threads": a.threads, "peak": peak(a.threads), "blas": blas_in_use()}))
+        return
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     torch.zeros(8, 8) @ torch.zeros(8, 8)  # loads the BLAS before it is inspected

@@ -23,6 +23,7 @@ export {
 } from "./fast-matmul";
 export type { MatMulRoute, SimdMatMulMode } from "./fast-matmul";
 export { unsortedSegmentSumWasm } from "./unsorted-segment-sum";
+export { fmaActive, fmaRequested, relaxedSimdSupported, setFastFma } from "./simd-kernels";
 export { installZeroCopy, uninstallZeroCopy, zeroCopyInstalled } from "./zero-copy";
 export { installFusedAdam, uninstallFusedAdam, fusedAdamInstalled } from "./fused-adam";
 export { installColumnSum, uninstallColumnSum, columnSumInstalled } from "./column-sum";

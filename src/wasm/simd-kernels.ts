@@ -47,7 +47,7 @@ export interface SimdKernels {
   ): void;
 }
 
-function writeBatchMatMul(f: FunctionBuilder): void {
+function writeBatchMatMul(f: FunctionBuilder, fma: boolean): void {
   const [a, b, c, batch, m, k, nBytes, n16Bytes, nVecBytes, aRow, aCol, aBatch, bBatch] = f.params.map((_, i) => i);
   const bi = f.local("i32");
   const i = f.local("i32");
@@ -78,7 +78,10 @@ function writeBatchMatMul(f: FunctionBuilder): void {
       if (rows === 2) f.get(pa).get(aRow).op("add").f32Load().f32x4("splat").set(s[1]);
       for (let v = 0; v < vectors; v++) f.get(pb).v128Load(16 * v).set(bv[v]);
       for (let r = 0; r < rows; r++) {
-        for (let v = 0; v < vectors; v++) f.get(accOf(r, v)).get(s[r]).get(bv[v]).f32x4("mul").f32x4("add").set(accOf(r, v));
+        for (let v = 0; v < vectors; v++) {
+          if (fma) f.get(s[r]).get(bv[v]).get(accOf(r, v)).f32x4RelaxedMadd().set(accOf(r, v));
+          else f.get(accOf(r, v)).get(s[r]).get(bv[v]).f32x4("mul").f32x4("add").set(accOf(r, v));
+        }
       }
       f.inc(pa, { local: aCol });
       f.inc(pb, { local: nBytes });
@@ -312,35 +315,89 @@ function writeLayerNormGrad(f: FunctionBuilder): void {
   });
 }
 
-function build(): Uint8Array {
+/** The kernel module's bytes (exported for scripts/bench/threads.bench.ts, which imports a shared memory). */
+export function buildSimdKernels(fma: boolean, sharedMaxPages?: number): Uint8Array {
+  return build(fma, sharedMaxPages);
+}
+
+function build(fma: boolean, sharedMaxPages?: number): Uint8Array {
   const mod = new ModuleBuilder();
-  mod.function("batchMatMul", Array(13).fill("i32"), writeBatchMatMul);
+  mod.function("batchMatMul", Array(13).fill("i32"), (f) => writeBatchMatMul(f, fma));
   mod.function("transpose", Array(6).fill("i32"), writeTranspose);
   mod.function("adam", [...Array(12).fill("i32"), ...Array(8).fill("f32")], writeAdam);
   mod.function("columnSum", Array(6).fill("i32"), writeColumnSum);
   mod.function("layerNorm", [...Array(8).fill("i32"), "f32", "f32"], writeLayerNorm);
   mod.function("layerNormGrad", [...Array(10).fill("i32"), "f32"], writeLayerNormGrad);
-  return mod.bytes();
+  return mod.bytes(sharedMaxPages);
 }
 
 // The few WebAssembly APIs used (the project's TypeScript lib declares none).
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: object };
+  validate(bytes: Uint8Array): boolean;
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-let compiled: object | null = null;
-const instances = new WeakMap<WasmMemory, SimdKernels>();
+/**
+ * LR_LAB_FAST_FMA=1: the matMul kernel multiplies and adds in one fused instruction (relaxed
+ * SIMD's f32x4.relaxed_madd). Off by default: a fused multiply-add rounds once where mul + add
+ * round twice, so products differ from today's in the last bits (and the notebooks' golden
+ * outputs would move). Node 20 (V8 11.3) validates relaxed SIMD only behind the V8 flag
+ * --experimental-wasm-relaxed-simd, which is set at run time here; where that fails the plain
+ * kernel is used (fmaActive() says which).
+ */
+export function fmaRequested(env: NodeJS.ProcessEnv | undefined = typeof process === "undefined" ? undefined : process.env): boolean {
+  return ["1", "true", "on"].includes((env?.LR_LAB_FAST_FMA ?? "").trim().toLowerCase());
+}
+
+let fmaSetting: boolean | null = null; // null: from the environment
+let fmaSupported: boolean | null = null;
+
+/** Whether relaxed-SIMD modules validate here (turning on V8's flag for it if needed). */
+export function relaxedSimdSupported(): boolean {
+  if (fmaSupported !== null) return fmaSupported;
+  const probe = build(true);
+  fmaSupported = wasmApi.validate(probe);
+  if (!fmaSupported) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      (require("v8") as { setFlagsFromString(flag: string): void }).setFlagsFromString("--experimental-wasm-relaxed-simd");
+      fmaSupported = wasmApi.validate(probe);
+    } catch {
+      fmaSupported = false;
+    }
+  }
+  return fmaSupported;
+}
+
+/** Turn the FMA matMul kernel on or off (null: back to LR_LAB_FAST_FMA), for benchmarks and tests. */
+export function setFastFma(on: boolean | null): void {
+  fmaSetting = on;
+}
+
+/** Whether simdKernels() now hands out the FMA matMul kernel. */
+export function fmaActive(): boolean {
+  return (fmaSetting ?? fmaRequested()) && relaxedSimdSupported();
+}
+
+const compiled = new Map<boolean, object>();
+const instances = [new WeakMap<WasmMemory, SimdKernels>(), new WeakMap<WasmMemory, SimdKernels>()];
 
 /** The kernels bound to this backend's memory (compiled on first use, then cached). */
 export function simdKernels(backend: WasmBackendData): SimdKernels {
   const memory = backend.wasm.asm.memory;
-  let kernels = instances.get(memory);
+  const fma = fmaActive();
+  const cache = instances[fma ? 1 : 0];
+  let kernels = cache.get(memory);
   if (kernels === undefined) {
-    compiled ??= new wasmApi.Module(build());
-    kernels = new wasmApi.Instance(compiled, { env: { memory } }).exports as SimdKernels;
-    instances.set(memory, kernels);
+    let module = compiled.get(fma);
+    if (module === undefined) {
+      module = new wasmApi.Module(build(fma));
+      compiled.set(fma, module);
+    }
+    kernels = new wasmApi.Instance(module, { env: { memory } }).exports as SimdKernels;
+    cache.set(memory, kernels);
   }
   return kernels;
 }

@@ -94,6 +94,14 @@ export class FunctionBuilder {
     const codes = { splat: 0x13, sqrt: 0xe3, add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7, max: 0xe9 };
     return this.emit(SIMD, ...uleb(codes[kind]));
   }
+  /**
+   * f32x4.relaxed_madd (relaxed SIMD, opcode 0x105): a * b + c of the three v128 on the stack
+   * (a pushed first). On x86 with FMA3 V8 emits one fused multiply-add (one rounding), elsewhere
+   * possibly a multiply then an add: results may differ from mul + add in the last bit.
+   */
+  f32x4RelaxedMadd(): this {
+    return this.emit(SIMD, ...uleb(0x105));
+  }
   /** The sum of the four lanes of the v128 on the stack, as an f32 (((l0 + l1) + l2) + l3). */
   f32x4Sum(scratch: number): this {
     this.set(scratch);
@@ -141,10 +149,12 @@ export class ModuleBuilder {
     this.functions.push({ name: exportName, fn });
   }
 
-  bytes(): Uint8Array {
+  /** sharedMaxPages: import a shared memory (limits flag 3, min 1 page, this maximum) for worker threads. */
+  bytes(sharedMaxPages?: number): Uint8Array {
     const section = (id: number, contents: number[]) => [id, ...uleb(contents.length), ...contents];
     const types = this.functions.map(({ fn }) => [0x60, ...vec(fn.params.map((t) => [VALTYPE[t]])), 0]);
-    const memoryImport = [...name("env"), ...name("memory"), 0x02, 0x00, 1]; // memory, min 1 page, no max
+    const limits = sharedMaxPages === undefined ? [0x00, 1] : [0x03, 1, ...uleb(sharedMaxPages)];
+    const memoryImport = [...name("env"), ...name("memory"), 0x02, ...limits]; // memory, min 1 page, no max (or shared)
     const out = [
       0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
       ...section(1, vec(types)),

@@ -17,3 +17,4 @@ export * from "./lr-finder/index";
 export * from "./sweep/index";
 export * from "./danfo";
 export * from "./train/sharpness";
+export * from "./lessons/adaptive-optimizers";

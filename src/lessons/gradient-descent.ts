@@ -75,14 +75,20 @@ export function stepsToTolerance(
   return null;
 }
 
-/** True when gradient descent at `lr` still moves away from `optimum` over the last `window` of `steps` steps. */
-function grows(f: Smooth, start: readonly number[], optimum: readonly number[], lr: number, steps: number, window: number): boolean {
+/**
+ * True when gradient descent at `lr` (with heavy-ball momentum `beta`, 0 for none) still moves
+ * away from `optimum` over the last `window` of `steps` steps.
+ */
+function grows(f: Smooth, start: readonly number[], optimum: readonly number[], lr: number, steps: number, window: number, beta = 0): boolean {
   let w = start.slice();
+  let previous = w;
   let before = NaN;
   for (let t = 0; t < steps; t++) {
     if (t === steps - window) before = distance(w, optimum);
     const g = f.gradient(w);
-    w = w.map((v, i) => v - lr * g[i]);
+    const next = beta === 0 ? w.map((v, i) => v - lr * g[i]) : w.map((v, i) => v - lr * g[i] + beta * (v - previous[i]));
+    previous = w;
+    w = next;
   }
   const end = distance(w, optimum);
   return !(end <= before); // NaN (overflow to Infinity - Infinity) counts as growing
@@ -99,12 +105,18 @@ export interface StabilityEdgeOptions {
   window?: number;
   /** Bisection rounds (default 60: float64 precision). */
   iterations?: number;
+  /**
+   * Heavy-ball momentum (default 0: plain gradient descent): w_{t+1} = w_t - lr grad(w_t) +
+   * beta (w_t - w_{t-1}), the iteration of `heavyBall` and of PyTorch's SGD with momentum.
+   */
+  beta?: number;
 }
 
 /**
  * The largest stable learning rate, measured: bisect between a converging `lo` and a diverging
- * `hi` on whether the distance to `optimum` still grows at the end of a run. The start must have a
- * component along every direction (otherwise a direction that is never excited cannot diverge).
+ * `hi` on whether the distance to `optimum` still grows at the end of a run (of gradient descent,
+ * or of heavy-ball momentum with `beta`). The start must have a component along every direction
+ * (otherwise a direction that is never excited cannot diverge).
  */
 export function stabilityEdge(f: Smooth, start: readonly number[], optimum: readonly number[], options: StabilityEdgeOptions): number {
   const steps = options.steps ?? 1000;
@@ -114,16 +126,19 @@ export function stabilityEdge(f: Smooth, start: readonly number[], optimum: read
   if (window >= steps) throw new RangeError(`window must be < steps (${steps}); got ${window}`);
   const iterations = options.iterations ?? 60;
   checkCount("iterations", iterations, 1);
+  const beta = options.beta ?? 0;
+  if (typeof beta !== "number" || !(beta >= 0 && beta < 1)) throw new RangeError(`beta must be in [0, 1); got ${beta}`);
+  const method = beta === 0 ? "gradient descent" : `momentum ${beta}`;
   let { lo, hi } = options;
   checkLr(lo);
   checkLr(hi);
   if (!(lo < hi)) throw new RangeError(`need lo < hi; got lo=${lo}, hi=${hi}`);
-  if (grows(f, start, optimum, lo, steps, window)) throw new RangeError(`lo=${lo} must be a rate at which gradient descent converges; it diverges`);
-  if (!grows(f, start, optimum, hi, steps, window)) throw new RangeError(`hi=${hi} must be a rate at which gradient descent diverges; it converges`);
+  if (grows(f, start, optimum, lo, steps, window, beta)) throw new RangeError(`lo=${lo} must be a rate at which ${method} converges; it diverges`);
+  if (!grows(f, start, optimum, hi, steps, window, beta)) throw new RangeError(`hi=${hi} must be a rate at which ${method} diverges; it converges`);
   for (let k = 0; k < iterations; k++) {
     const mid = (lo + hi) / 2;
     if (mid <= lo || mid >= hi) break; // adjacent floats
-    if (grows(f, start, optimum, mid, steps, window)) hi = mid;
+    if (grows(f, start, optimum, mid, steps, window, beta)) hi = mid;
     else lo = mid;
   }
   return (lo + hi) / 2;

@@ -6,7 +6,7 @@ import * as path from "path";
 import * as os from "os";
 import { KernelSession, CellRun } from "./kernel";
 import { KernelLanguage, kernelFor } from "./kernel-choice";
-import { Notebook, NotebookFormatError, readNotebook, writeFileAtomic, writeNotebook } from "./notebook";
+import { Notebook, NotebookFormatError, parseNotebook, readNotebook, readNotebookText, writeFileAtomic, writeNotebook } from "./notebook";
 import { injectParameters, ParamValue } from "./parameters";
 import { hasTag, TAG } from "./tags";
 import { compareGolden, goldenPath, GoldenFile, GoldenInput, recordGolden } from "./golden";
@@ -132,8 +132,9 @@ export async function executeNotebook(file: string, opts: RunOptions, prestarted
   let source: Notebook;
   let readText = "";
   try {
-    readText = fs.readFileSync(file, "utf8");
-    source = readNotebook(file);
+    // Read once: the same text is parsed and, with --inplace, compared with the file at the end.
+    readText = readNotebookText(file);
+    source = parseNotebook(readText, file);
   } catch (e) {
     result.failures.push({ kind: "invalid-notebook", cell: null, reason: e instanceof NotebookFormatError ? e.message : String(e) });
     return finish();

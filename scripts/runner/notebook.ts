@@ -65,14 +65,17 @@ export function parseNotebook(text: string, file = "notebook"): Notebook {
   return { nbformat: 4, nbformat_minor: minor, metadata: isObject(raw.metadata) ? raw.metadata : {}, cells };
 }
 
-export function readNotebook(file: string): Notebook {
-  let text: string;
+/** A notebook file's text; a file that cannot be read is a NotebookFormatError naming it and why. */
+export function readNotebookText(file: string): string {
   try {
-    text = fs.readFileSync(file, "utf8");
+    return fs.readFileSync(file, "utf8");
   } catch (e) {
     throw new NotebookFormatError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return parseNotebook(text, file);
+}
+
+export function readNotebook(file: string): Notebook {
+  return parseNotebook(readNotebookText(file), file);
 }
 
 function joinOutputText(o: Output): Output {

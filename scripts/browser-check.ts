@@ -42,7 +42,7 @@ export function makeWorkspace(): Workspace {
   const base = fs.mkdtempSync(path.join(OUT, "browser-check-"));
   const dir = path.join(base, "nb");
   fs.mkdirSync(dir);
-  fs.symlinkSync(path.join(ROOT, "src"), path.join(dir, "src"), "dir");
+  fs.symlinkSync(path.join(ROOT, "notebooks", "src"), path.join(dir, "src"), "dir"); // the compiled copy notebooks import
   fs.copyFileSync(FIXTURE, path.join(dir, "figures.ipynb"));
   const prefix = path.join(base, "prefix");
   registerKernel({ prefix, python: PYTHON });

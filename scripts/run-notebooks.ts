@@ -10,6 +10,8 @@ import { writeFileAtomic, NotebookFormatError } from "./runner/notebook";
 import { stripFile } from "./runner/strip";
 import { killAllKernels } from "./runner/kernel";
 import type { NotebookResult } from "./runner/execute-notebook";
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { ensureNotebookLib } = require("./notebook-lib.js") as { ensureNotebookLib(): { status: string; message: string } };
 
 async function run(o: CliOptions): Promise<number> {
   const { files, unmatched } = resolveNotebooks(o.paths);
@@ -23,6 +25,10 @@ async function run(o: CliOptions): Promise<number> {
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) throw new UsageError(`two notebooks are named ${dup}: --out keeps file names, run them separately`);
   }
+  // Notebooks import the compiled copy of src/: bring it up to date first (no-op when it is).
+  const lib = ensureNotebookLib();
+  if (lib.message) console.error(lib.message);
+  if (lib.status === "failed") return 1;
   const parts = [`mode ${o.mode}`, `${files.length} notebook${files.length > 1 ? "s" : ""}`, `jobs ${o.jobs}`];
   if (o.params.length) parts.push(`params ${o.params.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")}`);
   console.log(`Running ${parts.join(", ")}`);

@@ -8,6 +8,9 @@ const path = require("path");
 const root = path.resolve(__dirname, "..");
 const pattern = process.argv[2] || "\\.test\\.ts$";
 const uvu = path.join(root, "node_modules", "uvu", "bin.js");
+// Tests run notebooks (runner, nbconvert, browser) that import the compiled copy of src/.
+const lib = require("./notebook-lib.js").ensureNotebookLib();
+if (lib.message) console.error(lib.message);
 const run = spawnSync(process.execPath, [uvu, "test", pattern, "-r", "ts-node/register", "-r", path.join(root, "test", "loud-hooks.js"), "-i", "fixtures", "-i", "loud-hooks", "--no-color"], {
   cwd: root,
   env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", FORCE_COLOR: "0" },

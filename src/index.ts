@@ -1,4 +1,10 @@
 // Learning Rate Lab: the library that the notebooks (and any tfjs training loop) import.
+import { staleBuildWarning } from "./build-info";
+
+// A notebook importing an out-of-date compiled copy (notebooks/src) would silently run old code.
+const stale = staleBuildWarning();
+if (stale) console.warn(stale);
+
 export * from "./backend";
 export * from "./random";
 export * from "./check";

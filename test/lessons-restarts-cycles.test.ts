@@ -2,6 +2,7 @@
 // simulator (against the training engine), the escape hazard and Spearman's correlation.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import * as fs from "fs";
 import { ready } from "../src/backend";
 import { createMultiMinima } from "../src/models/index";
 import { sgd } from "../src/optimizers/index";
@@ -174,7 +175,9 @@ test("checkPaired: every per-seed gap must exceed the minimum", () => {
 test("a notebook that imported the lesson resolves its experiment without loading the module again", () => {
   assert.is(resolveExperiment({ name: "restarts-mlp", module: "/nowhere/restarts-cycles.ts" }), restartsMlp);
   assert.is(RESTARTS_MLP.name, "restarts-mlp");
-  assert.ok(RESTARTS_MLP.module.endsWith("src/lessons/restarts-cycles.ts"));
+  // extensionless: .ts under ts-node, .js in the compiled copy the notebooks import
+  assert.ok(RESTARTS_MLP.module.endsWith("src/lessons/restarts-cycles"));
+  assert.ok(fs.existsSync(`${RESTARTS_MLP.module}.ts`));
 });
 
 test.run();

@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, "..");
 const fixtures = path.join(root, "test", "fixtures", "notebooks");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lr-lab-runner-cli-"));
 for (const f of ["features", "malformed", "drift", "slow_cells", "javascript", "python"]) fs.copyFileSync(path.join(fixtures, `${f}.ipynb`), path.join(dir, `${f}.ipynb`));
-fs.symlinkSync(path.join(root, "src"), path.join(dir, "src"));
+fs.symlinkSync(path.join(root, "notebooks", "src"), path.join(dir, "src")); // the compiled copy, as notebooks/ has
 const nbPath = (n: string) => path.join(dir, `${n}.ipynb`);
 const goldenDir = path.join(dir, "golden");
 

@@ -20,7 +20,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lr-lab-runner-failures-"));
 const out = path.join(dir, "out");
 // Fixtures run from a copy, with the src link the notebooks/ folder has, so nothing in the repo is written.
 for (const f of fs.readdirSync(fixtures)) if (f.endsWith(".ipynb")) fs.copyFileSync(path.join(fixtures, f), path.join(dir, f));
-fs.symlinkSync(path.join(root, "src"), path.join(dir, "src"));
+fs.symlinkSync(path.join(root, "notebooks", "src"), path.join(dir, "src")); // the compiled copy, as notebooks/ has
 
 const order = ["malformed", "sync_throw", "timer_throw", "unhandled_rejection", "infinite_loop", "async_infinite_loop",
   "process_exit", "not_raising", "missing_file", "features"];

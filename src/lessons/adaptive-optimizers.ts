@@ -21,7 +21,6 @@ import { registerExperiment, num, trainFromConfig } from "../sweep/experiments";
 import type { RunOutcome } from "../sweep/experiments";
 import { optimizerFromSpec } from "../sweep/factories";
 import type { Config, Json } from "../sweep/grid";
-import { projectRoot } from "../sweep/paths";
 import type { SweepRecord } from "../sweep/sweep";
 import { logGrid, sweepPoints } from "./finding-lr";
 import type { LrPoint } from "./finding-lr";
@@ -29,7 +28,7 @@ import type { LrPoint } from "./finding-lr";
 /** The sweep experiment of this notebook, for `sweep({ run: ADAPTIVE_EXPERIMENT, ... })`. */
 export const ADAPTIVE_EXPERIMENT = {
   name: "adaptive-names",
-  module: path.join(projectRoot(), "src", "lessons", "adaptive-optimizers.ts"),
+  module: path.join(__dirname, "adaptive-optimizers"),
 };
 
 /** The optimizers compared, as the sweep's optimizer specs name them (src/sweep/factories.ts). */

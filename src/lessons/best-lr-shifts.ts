@@ -10,7 +10,6 @@ import { registerExperiment } from "../sweep/experiments";
 import type { Metrics, RunOutcome } from "../sweep/experiments";
 import type { Config, Json } from "../sweep/grid";
 import type { SweepRun } from "../sweep/sweep";
-import { projectRoot } from "../sweep/paths";
 import { scheduleFromSpec } from "../sweep/factories";
 import { trainSync } from "../train/train";
 import type { History } from "../train/types";
@@ -32,7 +31,7 @@ import { createRng } from "../random";
 /** The sweep experiment of this notebook, for `sweep({ run: SHIFTS_EXPERIMENT, ... })`. */
 export const SHIFTS_EXPERIMENT = {
   name: "best-lr-shifts",
-  module: path.join(projectRoot(), "src", "lessons", "best-lr-shifts.ts"),
+  module: path.join(__dirname, "best-lr-shifts"),
 };
 
 let names: TextDataset | null = null;

@@ -12,7 +12,6 @@ import { scheduleFromSpec, optimizerFromSpec } from "../sweep/factories";
 import { registerExperiment, trainFromConfig, num } from "../sweep/experiments";
 import type { ExperimentRef, RunOutcome } from "../sweep/experiments";
 import type { Config, Json } from "../sweep/grid";
-import { projectRoot } from "../sweep/paths";
 import { createNoisyQuadratic } from "../models/noisy-quadratic";
 import { createMlpCharModel } from "../models/mlp-char";
 import { createGpt } from "../models/gpt";
@@ -237,7 +236,7 @@ function isPlateau(spec: Json | undefined): spec is { name: string; [k: string]:
 
 /** Where this module lives, for `{ name, module }` experiment references. */
 export function decayModule(): string {
-  return path.join(projectRoot(), "src", "lessons", "decay-schedules.ts");
+  return path.join(__dirname, "decay-schedules");
 }
 
 /** A reference to one of this module's experiments for `sweep` / `compareArms`. */

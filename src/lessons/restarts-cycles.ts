@@ -18,7 +18,6 @@ import { num, registerExperiment } from "../sweep/experiments";
 import type { Config, Json } from "../sweep/grid";
 import { progress, Progress } from "../progress";
 import { check, seedStats } from "../check";
-import { projectRoot } from "../sweep/paths";
 import { trainSync } from "../train/train";
 import type { History } from "../train/types";
 
@@ -127,7 +126,7 @@ export function restartsMlp(config: Config) {
 registerExperiment("restarts-mlp", restartsMlp);
 
 /** The sweep reference of `restartsMlp`, for `sweep({ run: RESTARTS_MLP, ... })` from a notebook. */
-export const RESTARTS_MLP = { name: "restarts-mlp", module: path.join(projectRoot(), "src", "lessons", "restarts-cycles.ts") };
+export const RESTARTS_MLP = { name: "restarts-mlp", module: path.join(__dirname, "restarts-cycles") };
 
 // ---------------------------------------------------------------------------------------------
 // Escaping local minima: noisy SGD particles

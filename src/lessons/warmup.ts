@@ -22,7 +22,6 @@ import type { Config, Json } from "../sweep/grid";
 import { SeedStats, seedStats } from "../check";
 import { smooth } from "../train/history";
 import { sampleSchedule } from "../schedules/sample";
-import { projectRoot } from "../sweep/paths";
 import { compareArms } from "../sweep/compare";
 import { progress } from "../progress";
 import type { ArmResult } from "../sweep/compare";
@@ -194,7 +193,7 @@ export function valCurve(h: History): { x: number[]; y: number[] } {
 // The anytime plan: cooldowns branched from one constant run, or one cosine run per length.
 
 /** Where the experiment module lives, for `sweep({ run: { name, module } })`. */
-export const WARMUP_MODULE = path.join(projectRoot(), "src", "lessons", "warmup.ts");
+export const WARMUP_MODULE = path.join(__dirname, "warmup");
 export const ANYTIME = { name: "warmup-anytime", module: WARMUP_MODULE };
 
 export interface AnytimeSettings {

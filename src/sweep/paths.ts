@@ -1,8 +1,8 @@
 // Where the project lives: cache directories and the worker script are found from here, so a
 // notebook whose working directory is notebooks/ still writes to the project's data/runs.
-import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { LIBRARY_DIR, readBuildInfo, sourceTreeHash } from "../build-info";
 
 let cached: string | null = null;
 
@@ -35,23 +35,12 @@ export function libraryVersion(): string {
 let sourceHash: string | null = null;
 
 /**
- * A short hash of every file of the library's source (src/, read once per process). Cached runs
- * are keyed by it: a learner who edits src/, or a new kernel in src/wasm, must not be served
- * results computed by the old code.
+ * A short hash of the library's source (src/, read once per process). Cached runs are keyed by it:
+ * a learner who edits src/, or a new kernel in src/wasm, must not be served results computed by
+ * the old code. A compiled copy (notebooks/src) answers with the hash of the source it was built
+ * from, so it shares the run cache with the source it runs.
  */
 export function librarySourceHash(): string {
   if (sourceHash) return sourceHash;
-  const srcDir = path.resolve(__dirname, "..");
-  const files: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(".ts")) files.push(full);
-    }
-  };
-  walk(srcDir);
-  const hash = createHash("sha256");
-  for (const file of files.sort()) hash.update(path.relative(srcDir, file)).update("\0").update(fs.readFileSync(file)).update("\0");
-  return (sourceHash = hash.digest("hex").slice(0, 12));
+  return (sourceHash = readBuildInfo()?.sourceHash ?? sourceTreeHash(LIBRARY_DIR));
 }

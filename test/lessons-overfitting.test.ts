@@ -55,6 +55,11 @@ const curve: GapCurve = { steps: [0, 10, 20, 30], train: [3, 2, 1.5, 1], val: [3
 
 test("turningPoint finds the lowest validation loss; atTrainLoss interpolates to a training-loss level", () => {
   assert.equal(turningPoint(curve), { step: 20, val: 2.4, train: 1.5, gap: 0.9 });
+  // what an early stop at step 10 (or 15) had seen: the best so far, not the run's best
+  assert.equal(turningPoint(curve, 10), { step: 10, val: 2.5, train: 2, gap: 0.5 });
+  assert.equal(turningPoint(curve, 15), turningPoint(curve, 10));
+  assert.equal(turningPoint(curve, 30), turningPoint(curve));
+  assert.throws(() => turningPoint(curve, -1), /upToStep must be at or after the first evaluation \(step 0\); got -1/);
   const at = atTrainLoss(curve, 2.5)!;
   assert.is(at.step, 5);
   assert.ok(Math.abs(at.val - 2.8) < 1e-12);

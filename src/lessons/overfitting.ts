@@ -170,11 +170,16 @@ export function gapCurve(h: History): GapCurve {
 /** The curves of a sweep run. */
 export const runCurve = (r: SweepRun): GapCurve => gapCurve(r.outcome.history);
 
-/** The evaluation with the lowest validation loss: where validation turns from falling to rising. */
-export function turningPoint(c: GapCurve): { step: number; val: number; train: number; gap: number } {
+/**
+ * The evaluation with the lowest validation loss: where validation turns from falling to rising.
+ * With `upToStep`, among the evaluations at or before that step only (what early stopping could
+ * have seen when it stopped there).
+ */
+export function turningPoint(c: GapCurve, upToStep = Infinity): { step: number; val: number; train: number; gap: number } {
   if (c.val.length === 0) throw new RangeError("the curve has no evaluations");
+  if (!(c.steps[0] <= upToStep)) throw new RangeError(`upToStep must be at or after the first evaluation (step ${c.steps[0]}); got ${upToStep}`);
   let i = 0;
-  for (let k = 1; k < c.val.length; k++) if (c.val[k] < c.val[i]) i = k;
+  for (let k = 1; k < c.val.length && c.steps[k] <= upToStep; k++) if (c.val[k] < c.val[i]) i = k;
   return { step: c.steps[i], val: c.val[i], train: c.train[i], gap: c.gap[i] };
 }
 

@@ -15,7 +15,6 @@ import {
   mean,
   overfitExperiment,
   overfitRun,
-  spearman,
   turningPoint,
 } from "../src/lessons/overfitting";
 import type { GapCurve, OverfitHistory } from "../src/lessons/overfitting";
@@ -75,16 +74,6 @@ test("gapCurve pairs train and val evaluations by step", () => {
   const h = { evals: [{ step: 0, valLoss: 3 }, { step: 5, valLoss: 2.5 }], trainEvals: [{ step: 0, loss: 2.9 }, { step: 5, loss: 2 }] } as unknown as History;
   assert.equal(gapCurve(h), { steps: [0, 5], train: [2.9, 2], val: [3, 2.5], gap: [3 - 2.9, 0.5] });
   assert.throws(() => gapCurve({ evals: [] } as unknown as History), RangeError);
-});
-
-test("spearman: 1 for any increasing relation, -1 for decreasing, ties share ranks", () => {
-  assert.is(spearman([1, 2, 3, 4], [1, 8, 27, 1000]), 1);
-  assert.is(spearman([1, 2, 3, 4], [4, 3, 2, 1]), -1);
-  // ranks x 1 2 3, y 1.5 1.5 3: rho = 0.866...
-  assert.ok(Math.abs(spearman([1, 2, 3], [5, 5, 7]) - Math.sqrt(3) / 2) < 1e-12);
-  assert.throws(() => spearman([1, 2], [1]), RangeError);
-  assert.throws(() => spearman([1, 1], [1, 2]), RangeError);
-  assert.throws(() => spearman([1, NaN], [1, 2]), RangeError);
 });
 
 test("additiveFit: separability 1 for row + column grids, 0 for pure interaction, in between for a diagonal valley", () => {

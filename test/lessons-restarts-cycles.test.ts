@@ -26,7 +26,6 @@ import {
   stepsToTargets,
   RESTARTS_MLP,
   runParticles,
-  spearman,
   temperature,
 } from "../src/lessons/restarts-cycles";
 
@@ -78,14 +77,6 @@ test("nll and ensembleNll: known values, and the ensemble is never worse than it
     assert.ok(ensembleNll(members) <= mean + 1e-12);
   }
   assert.throws(() => ensembleNll([[0.5], [0.5, 0.5]]), /same examples/);
-});
-
-test("spearman: monotone is 1, reversed is -1, ties take their mean rank", () => {
-  assert.ok(close(spearman([1, 2, 3, 4], [10, 20, 25, 100]), 1));
-  assert.ok(close(spearman([1, 2, 3, 4], [4, 3, 2, 1]), -1));
-  // x ranks [1, 2, 3, 4], y ranks [1.5, 1.5, 3, 4]: Pearson on ranks.
-  assert.ok(close(spearman([1, 2, 3, 4], [5, 5, 6, 7]), 0.9486832980505138, 1e-9));
-  assert.throws(() => spearman([1], [1]), /length/);
 });
 
 test("temperature, escape hazard and hot fraction: closed forms", () => {

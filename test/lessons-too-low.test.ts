@@ -7,7 +7,7 @@ import { createQuadratic } from "../src/models/index";
 import { sgd } from "../src/optimizers/index";
 import { train } from "../src/train/index";
 import type { History } from "../src/train/index";
-import { dropPer100, dropPerDoubling, evalCurve, logLogSlope, stepsToTarget, stopBelow, valueAt } from "../src/lessons/too-low";
+import { dropPer100, dropPerDoubling, evalCurve, stepsToTarget, stopBelow, valueAt } from "../src/lessons/too-low";
 
 test.before(async () => {
   await ready({ backend: "cpu" });
@@ -46,16 +46,6 @@ test("stepsToTarget and stopBelow reject bad input", () => {
   assert.throws(() => stepsToTarget(h, 1, "val" as "eval"), RangeError);
   assert.throws(() => stopBelow(Infinity, "eval"), RangeError);
   assert.throws(() => stopBelow(1, "x" as "eval"), RangeError);
-});
-
-test("logLogSlope recovers power laws", () => {
-  const xs = [0.001, 0.01, 0.1, 1];
-  assert.ok(Math.abs(logLogSlope(xs, xs.map((x) => 7 / x)) + 1) < 1e-12);
-  assert.ok(Math.abs(logLogSlope(xs, xs.map((x) => 2 * Math.pow(x, 0.5))) - 0.5) < 1e-12);
-  assert.throws(() => logLogSlope([1], [1]), RangeError);
-  assert.throws(() => logLogSlope([1, 2], [1]), RangeError);
-  assert.throws(() => logLogSlope([1, 0], [1, 2]), RangeError);
-  assert.throws(() => logLogSlope([2, 2], [1, 2]), RangeError);
 });
 
 test("valueAt interpolates; dropPer100 and dropPerDoubling measure the fall", () => {

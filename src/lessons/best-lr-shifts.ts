@@ -219,21 +219,8 @@ export function logSlope(x1: number, y1: number, x2: number, y2: number): number
   return Math.log(y2 / y1) / Math.log(x2 / x1);
 }
 
-/** Least-squares slope of log(y) on log(x). */
-export function logLogFit(xs: readonly number[], ys: readonly number[]): number {
-  if (xs.length !== ys.length || xs.length < 2) throw new RangeError("logLogFit needs two equal-length lists of at least 2 values");
-  const lx = xs.map(Math.log);
-  const ly = ys.map(Math.log);
-  const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
-  const my = ly.reduce((a, b) => a + b, 0) / ly.length;
-  let sxy = 0;
-  let sxx = 0;
-  lx.forEach((x, i) => {
-    sxy += (x - mx) * (ly[i] - my);
-    sxx += (x - mx) ** 2;
-  });
-  return sxy / sxx;
-}
+/** Least-squares slope of log(y) on log(x) (the name notebook 10 uses). */
+export { logLogSlope as logLogFit } from "../stats";
 
 /** Mean training loss over a trailing window of updates, per update (the window grows at the start). */
 export function smoothedTrainLoss(history: History, window: number): number[] {

@@ -384,34 +384,7 @@ export function tailMean(arm: ArmRuns, from: number): number {
 
 export const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 
-/** Spearman's rank correlation (average ranks for ties). */
-export function spearman(xs: readonly number[], ys: readonly number[]): number {
-  if (xs.length !== ys.length || xs.length < 2) throw new RangeError("spearman needs two lists of the same length >= 2");
-  const rank = (v: readonly number[]) => {
-    const order = v.map((x, i) => [x, i] as [number, number]).sort((a, b) => a[0] - b[0]);
-    const r = new Array<number>(v.length);
-    for (let i = 0; i < order.length; ) {
-      let j = i;
-      while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
-      for (let k = i; k <= j; k++) r[order[k][1]] = (i + j) / 2 + 1;
-      i = j + 1;
-    }
-    return r;
-  };
-  const rx = rank(xs);
-  const ry = rank(ys);
-  const mx = mean(rx);
-  const my = mean(ry);
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < rx.length; i++) {
-    sxy += (rx[i] - mx) * (ry[i] - my);
-    sxx += (rx[i] - mx) ** 2;
-    syy += (ry[i] - my) ** 2;
-  }
-  return sxx === 0 || syy === 0 ? 0 : sxy / Math.sqrt(sxx * syy);
-}
+export { spearman } from "../stats";
 
 /** A progress line for `compareArms` (its onProgress), updated in place. */
 export function armsProgress(label: string): (done: number, total: number) => void {

@@ -198,37 +198,7 @@ export function atTrainLoss(c: GapCurve, target: number): { step: number; val: n
   return null;
 }
 
-function ranks(xs: readonly number[]): number[] {
-  const order = xs.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-  const r = new Array<number>(xs.length);
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
-    for (let k = i; k <= j; k++) r[order[k][1]] = (i + j) / 2 + 1; // ties share their mean rank
-    i = j + 1;
-  }
-  return r;
-}
-
-/** Spearman's rank correlation (Pearson correlation of the ranks; ties get mean ranks). */
-export function spearman(xs: readonly number[], ys: readonly number[]): number {
-  if (xs.length !== ys.length) throw new RangeError(`xs and ys must have the same length; got ${xs.length} and ${ys.length}`);
-  if (xs.length < 2) throw new RangeError(`need at least 2 points; got ${xs.length}`);
-  if ([...xs, ...ys].some((v) => !Number.isFinite(v))) throw new RangeError("xs and ys must be finite");
-  const rx = ranks(xs);
-  const ry = ranks(ys);
-  const m = (rx.length + 1) / 2;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < rx.length; i++) {
-    sxy += (rx[i] - m) * (ry[i] - m);
-    sxx += (rx[i] - m) ** 2;
-    syy += (ry[i] - m) ** 2;
-  }
-  if (sxx === 0 || syy === 0) throw new RangeError("xs and ys must not be constant");
-  return sxy / Math.sqrt(sxx * syy);
-}
+export { spearman } from "../stats";
 
 /** The fit z[j][i] ≈ mean + row[j] + col[i] of a grid (two-way layout, one value per cell). */
 export interface AdditiveFit {

@@ -241,36 +241,7 @@ export function barrierOut(f: MultiMinima, basin: number): number {
 // ---------------------------------------------------------------------------------------------
 // Statistics
 
-function ranks(v: readonly number[]): number[] {
-  const order = v.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
-  const r = new Array<number>(v.length);
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
-    for (let k = i; k <= j; k++) r[order[k][1]] = (i + j) / 2 + 1; // ties share their mean rank
-    i = j + 1;
-  }
-  return r;
-}
-
-/** Spearman's rank correlation (Pearson's on ranks, ties averaged). */
-export function spearman(xs: readonly number[], ys: readonly number[]): number {
-  if (xs.length !== ys.length || xs.length < 2) throw new RangeError(`spearman needs two lists of the same length >= 2; got ${xs.length} and ${ys.length}`);
-  const a = ranks(xs);
-  const b = ranks(ys);
-  const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-  const ma = mean(a);
-  const mb = mean(b);
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < a.length; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return saa === 0 || sbb === 0 ? 0 : sab / Math.sqrt(saa * sbb);
-}
+export { spearman } from "../stats";
 
 // ---------------------------------------------------------------------------------------------
 // Reading runs in the notebook

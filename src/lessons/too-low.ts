@@ -47,25 +47,7 @@ export function stepsToTarget(h: History, target: number, source: LossSource): T
   throw new RangeError(`source must be "train" or "eval"; got ${String(source)}`);
 }
 
-/** Least-squares slope of log(y) against log(x): -1 means y is proportional to 1/x. */
-export function logLogSlope(xs: readonly number[], ys: readonly number[]): number {
-  if (xs.length !== ys.length) throw new RangeError(`xs and ys must have the same length; got ${xs.length} and ${ys.length}`);
-  if (xs.length < 2) throw new RangeError(`need at least 2 points to fit a slope; got ${xs.length}`);
-  const bad = [...xs, ...ys].find((v) => !(v > 0) || !Number.isFinite(v));
-  if (bad !== undefined) throw new RangeError(`xs and ys must be finite and > 0 on log axes; got ${bad}`);
-  const lx = xs.map(Math.log);
-  const ly = ys.map(Math.log);
-  const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
-  const my = ly.reduce((a, b) => a + b, 0) / ly.length;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < lx.length; i++) {
-    sxy += (lx[i] - mx) * (ly[i] - my);
-    sxx += (lx[i] - mx) ** 2;
-  }
-  if (sxx === 0) throw new RangeError("xs must not all be equal");
-  return sxy / sxx;
-}
+export { logLogSlope } from "../stats";
 
 /** A curve sampled at increasing steps, e.g. evaluations. */
 export interface CurvePoint {

@@ -58,6 +58,8 @@ interface Pending {
 }
 
 const STDERR_TAIL = 2000;
+/** How often a timed-out cell gets SIGINT again while it has not stopped. */
+const SIGINT_REPEAT_MS = 200;
 const PORT_CLASH = /EADDRINUSE|Address already in use/i;
 
 // Kernels still running, so that a runner that is stopped (Ctrl-C, SIGTERM, a crash) takes its
@@ -290,8 +292,13 @@ export class KernelSession {
     if (Number.isFinite(timeoutMs)) {
       const finished = await Promise.race([done.then(() => true), sleep(Math.max(0, timeoutMs)).then(() => false)]);
       if (!finished && !this.exited) {
-        this.child.kill("SIGINT");
-        const interrupted = await Promise.race([done.then(() => true), sleep(opts.interruptGraceMs ?? 2000).then(() => false)]);
+        // tslab stops only code that is running: a SIGINT that lands while it still compiles the
+        // cell (a loaded machine, a long cell) is swallowed. Repeat it until the cell stops.
+        const interrupt = (): void => void (this.exited || this.child.kill("SIGINT"));
+        interrupt();
+        const again = setInterval(interrupt, SIGINT_REPEAT_MS);
+        const interrupted = await Promise.race([done.then(() => true), sleep(opts.interruptGraceMs ?? 2000).then(() => false)])
+          .finally(() => clearInterval(again));
         stopped = { reason: "timeout", how: interrupted && !this.exited ? "interrupted" : "killed" };
         if (!interrupted) await this.kill();
       }

@@ -205,6 +205,20 @@ const executed = (values: string[], extra: { tags?: string[] }[] = [], nbMeta: o
 };
 const inputOf = (nb: Notebook) => ({ nb, cells: nb.cells.map((c, i) => ({ cell: i + 1, source: c })) });
 
+test("how many of a sweep's runs came from the cache is not compared: a golden recorded with a warm cache matches a cold run", () => {
+  const line = (now: number, cached: number) => `overfit-names: 15/15 runs (${now} run now on 2 workers, ${cached} cached), 40 s\n`;
+  const warm = recordGolden("n.ipynb", "quick", inputOf(executed([line(5, 10)])));
+  assert.equal(warm.cells[0].outputs, [{ kind: "stdout", text: "overfit-names: 15/15 runs (<runs now / cached>), <time>\n" }]);
+  assert.equal(compareGolden(warm, inputOf(executed([line(15, 0)]))), []);
+  // a golden recorded before this sanitizer held the raw counts: still compared sanitized
+  const old = { notebook: "n.ipynb", mode: "quick", cells: [{ cell: 1, id: "c0", outputs: [{ kind: "stdout", text: line(5, 10) }] }] };
+  assert.equal(compareGolden(old, inputOf(executed([line(0, 15)]))), []);
+  // the rest of the line still counts
+  assert.is(compareGolden(warm, inputOf(executed([line(15, 0).replace("15/15", "14/15")]))).length, 1);
+  // and the single-process form too
+  assert.is(sanitize("x: 3/3 runs (3 run now on this process, 0 cached)", defaultSanitizers()), "x: 3/3 runs (<runs now / cached>)");
+});
+
 test("golden: a recorded run matches itself, drift inside tolerance passes, outside fails with a readable diff", () => {
   const base = executed(["loss 2.302585\nsteps 100\n", "acc 0.5\n", "time 3.2 ms\n"], [{}, { tags: ["tolerance:rel=0.1"] }]);
   const golden = recordGolden("n.ipynb", "quick", inputOf(base));

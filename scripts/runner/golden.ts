@@ -39,6 +39,8 @@ export function defaultSanitizers(): Sanitizer[] {
     { pattern: /\b\d+(?:\.\d+)?(?:e[-+]?\d+)?\s?(?:ns|µs|us|ms|s|sec|secs|seconds|min|minutes)\b/g, replace: "<time>" },
     { pattern: /\b0x[0-9a-fA-F]{6,}\b/g, replace: "0x<address>" },
     { pattern: new RegExp(escapeRegExp(ROOT), "g"), replace: "<root>" },
+    // a sweep's summary says how many runs came from the run cache: that depends on what ran before
+    { pattern: /\(\d+ run now on (?:this process|\d+ workers?), \d+ cached\)/g, replace: "(<runs now / cached>)" },
   ];
   const tmp = os.tmpdir();
   list.push({ pattern: new RegExp(`${escapeRegExp(tmp)}[^\\s'"):]*`, "g"), replace: "<tmp>" });
@@ -225,8 +227,11 @@ export function recordGolden(notebookName: string, mode: string, input: GoldenIn
 
 /** Compare an executed notebook with its golden record; one entry per cell that changed. */
 export function compareGolden(golden: GoldenFile, input: GoldenInput): CellDiff[] {
-  const { tolerance } = notebookSettings(input.nb);
+  const { tolerance, sanitizers } = notebookSettings(input.nb);
   const actual = recordGolden(golden.notebook, golden.mode, input);
+  // Goldens recorded before a sanitizer existed still hold what it replaces: sanitize them too
+  // (sanitizing is idempotent on text that already went through it).
+  const expected = (c: GoldenCell): GoldenOutput[] => c.outputs.map((o) => (o.text === null ? o : { ...o, text: sanitize(o.text, sanitizers) }));
   const byId = new Map(golden.cells.filter((c) => c.id).map((c) => [c.id!, c]));
   const byCell = new Map(golden.cells.map((c) => [c.cell, c]));
   const seen = new Set<GoldenCell>();
@@ -239,7 +244,7 @@ export function compareGolden(golden: GoldenFile, input: GoldenInput): CellDiff[
       continue;
     }
     seen.add(exp);
-    const lines = diffOutputs(cur.outputs, exp.outputs, cellTolerance(src, tolerance));
+    const lines = diffOutputs(cur.outputs, expected(exp), cellTolerance(src, tolerance));
     if (lines.length) diffs.push({ cell: cur.cell, id: cur.id, lines });
   }
   for (const g of golden.cells) {

@@ -9,7 +9,7 @@ import { adam } from "../src/optimizers/adam";
 import { sgd } from "../src/optimizers/sgd";
 import {
   quantiles, firstStep, updateSizes, trains, largestTrainingPeak, lrSensitivity, planLength, planCompute,
-  wsdFor, cosineFor, PUBLISHED_SCHEDULES, anytimeExperiment, branchEvals,
+  wsdFor, cosineFor, PUBLISHED_SCHEDULES, anytimeExperiment, branchEvals, compareSchedules,
 } from "../src/lessons/warmup";
 import type { PeakPoint } from "../src/lessons/warmup";
 
@@ -93,6 +93,18 @@ test("the anytime experiment: a branch's final loss equals the straight WSD run'
   assert.is(cos.history.stepsDone, 24);
   // Same init and batches: the two plans agree exactly up to the end of the shared warmup.
   assert.equal(cos.history.steps.slice(0, 4).map((r) => r.trainLoss), br.history.steps.slice(0, 4).map((r) => r.trainLoss));
+});
+
+test("compareSchedules: multi-seed arms at every seed, the others at the first; workers and cache are passed on", async () => {
+  const specs = { cosine: { name: "warmup-cosine", warmupSteps: 1, minLr: 0 }, constant: "constant" };
+  const fixed = { lr: 0.01, steps: 3, width: 8, heads: 2, layers: 1, evalWindows: 4, batchSize: 2 };
+  const cmp = await compareSchedules(specs, fixed, [0, 1], ["cosine"], { workers: 0, cacheDir: null });
+  assert.is(cmp.arm("cosine").runs.length, 2);
+  assert.equal(cmp.arm("cosine").runs.map((r) => r.config.seed), [0, 1]);
+  assert.is(cmp.arm("constant").runs.length, 1);
+  assert.ok(cmp.arm("constant").values.every(Number.isFinite));
+  assert.match(cmp.summary, /2\/2 runs \(2 run now on this process, 0 cached\).*1\/1 runs \(1 run now on this process, 0 cached\)/);
+  assert.throws(() => cmp.arm("wsd"), /no arm "wsd"/);
 });
 
 test("published schedules: every row has a source with a mark", () => {

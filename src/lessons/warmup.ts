@@ -422,6 +422,15 @@ export function evalCurve(evals: readonly { step: number; valLoss: number }[]): 
   return { x: evals.map((e) => e.step), y: evals.map((e) => e.valLoss) };
 }
 
+export interface CompareSchedulesOptions {
+  /** The progress line's label (default "schedules"). */
+  label?: string;
+  /** Worker processes of the sweeps (default 2, as `sweep`); 0 runs them in this process. */
+  workers?: number;
+  /** Run cache folder, as `sweep` (default "data/runs"); null: no cache. */
+  cacheDir?: string | null;
+}
+
 /**
  * Schedule specs as arms of one comparison: the arms named in `multiSeed` at every seed, the
  * others at the first seed only (cheap extra points for a figure). `arm(name)` finds either.
@@ -431,17 +440,18 @@ export async function compareSchedules(
   fixed: Config,
   seeds: number[],
   multiSeed: string[],
-  label = "schedules",
+  options: CompareSchedulesOptions = {},
 ): Promise<{ arm(name: string): ArmResult; summary: string }> {
+  const { label = "schedules", workers, cacheDir } = options;
   const toArms = (names: string[]) => names.map((name) => ({ name, config: { schedule: specs[name] } }));
   const many = multiSeed.filter((n) => n in specs);
   const one = Object.keys(specs).filter((n) => !many.includes(n));
   const total = many.length * seeds.length + one.length;
   const bar = progress({ total, label });
-  const a = await compareArms({ run: "gpt-names", arms: toArms(many), seeds, fixed, onProgress: (d) => bar.update(d) });
+  const a = await compareArms({ run: "gpt-names", arms: toArms(many), seeds, fixed, workers, cacheDir, onProgress: (d) => bar.update(d) });
   const first = many.length * seeds.length;
   const b = one.length
-    ? await compareArms({ run: "gpt-names", arms: toArms(one), seeds: seeds.slice(0, 1), fixed, onProgress: (d) => bar.update(first + d) })
+    ? await compareArms({ run: "gpt-names", arms: toArms(one), seeds: seeds.slice(0, 1), fixed, workers, cacheDir, onProgress: (d) => bar.update(first + d) })
     : null;
   bar.update(total);
   const all = [...a.arms, ...(b ? b.arms : [])];

@@ -13,6 +13,7 @@ import {
   BASELINE, INGREDIENTS, INGREDIENT_KEYS, recipeIngredients, ablate, configDiff, mainArms, ablationArms, pickPeak,
   peakGrid, makeOptimizer, capstoneModel, capstoneSchedule, stepsToReach, trainedRange, verdictOf, ablationTable,
   ablationTableRows, verdictLines, earlyStoppingNote, clippedShare, epochsSeen, capstoneExperiment, sotuData, endLoss,
+  meanValCurve, curvesFigure, peakFigure, ablationFigure, knownWordShare,
 } from "../src/lessons/capstone";
 import type { CapstoneArm } from "../src/lessons/capstone";
 import type { LrFinderResult } from "../src/lr-finder/index";
@@ -196,6 +197,34 @@ test("notes: early stops and restores counted, the share of clipped updates, epo
   assert.is(endLoss(fakeRun(2.5, 2.4)), 2.5);
   assert.is(endLoss(fakeRun(2.5, 2.4), "test"), 2.4);
   assert.ok(Number.isNaN(endLoss(fakeRun(2.5, 2.4, { diverged: true }))));
+});
+
+test("mean curves over the steps every run reached; the figures carry their markers and an axis through 0", () => {
+  const arm = fakeArm("recipe", [2, 2], [2, 2], [
+    { evals: [[0, 4], [10, 3], [20, 2.5]].map(([step, valLoss]) => ({ step, valLoss, time: 0 })) },
+    { evals: [[0, 4.2], [10, 2.8]].map(([step, valLoss]) => ({ step, valLoss, time: 0 })) },
+  ]);
+  const m = meanValCurve(arm);
+  assert.equal(m.x, [0, 10]);
+  assert.ok(Math.abs(m.y[0] - 4.1) < 1e-12 && Math.abs(m.y[1] - 2.9) < 1e-12);
+  const fig = curvesFigure([arm], 2.9, [{ step: 10, seconds: 1, valLoss: 2.8 }, null], "curves");
+  assert.equal(fig.layers.map((l) => l.type), ["line", "line", "point"]);
+  const pts = [{ lr: 1e-3, loss: 2.5, diverged: false }, { lr: 3e-3, loss: 2.3, diverged: false }, { lr: 1e-2, loss: 2.2, diverged: false }]
+    .map((p) => ({ ...p, run: fakeRun(p.loss, p.loss) }));
+  const pf = peakFigure(pts, 3e-3, 1e-2, "peaks");
+  const marks = pf.layers.filter((l) => l.type === "point").map((l) => (l.type === "point" ? [l.name, l.x[0]] : []));
+  assert.equal(marks, [["range test's suggestion (valley)", 3e-3], ["chosen peak (the sweep's best)", 1e-2]]);
+  const recipe = fakeArm("recipe", [2.3, 2.4, 2.35], [2.3, 2.4, 2.35]);
+  const rows = ablationTable(recipe, [fakeArm("clipping off", [2.32, 2.41, 2.37], [2.3, 2.4, 2.35])]);
+  const [lo, hi] = ablationFigure(rows, "ablations").y.domain!;
+  assert.ok(lo < 0 && hi > 0.02, `${lo} ${hi}`);
+});
+
+test("known-word share: whole words of the continuation found in the training text", () => {
+  const data = sotuData(tiny.maxChars);
+  assert.is(knownWordShare("The the congress of xqzv ", "The ", data), 0.75);
+  assert.is(knownWordShare("The the congress of xqz", "The ", data), 1, "a word cut off at the end is left out");
+  assert.is(knownWordShare("The ", "The ", data), 0);
 });
 
 test("a real run: deterministic, the same initial weights for every arm at a seed, samples, early stopping restores", () => {

@@ -30,6 +30,8 @@ import type { Config, Json } from "../sweep/grid";
 import { canonicalJson } from "../sweep/grid";
 import { SeedStats, gapHolds, pairedGap, seedStats } from "../check";
 import { formatNumber } from "../plot/format";
+import type { Figure } from "../plot/figure";
+import { intervalChart, lineChart, lrSweepChart, withMarkers, withReferenceLines } from "../plot/build";
 
 // ---------------------------------------------------------------------------------------------
 // The ingredients, the recipe and the baseline.
@@ -519,4 +521,81 @@ export function epochsSeen(data: TextDataset, steps: number, batchSize: number, 
 /** Validation loss per evaluation as a figure series. */
 export function valCurve(h: History): { x: number[]; y: number[] } {
   return { x: h.evals.map((e) => e.step), y: h.evals.map((e) => e.valLoss) };
+}
+
+/** Mean validation loss over an arm's runs at the evaluation steps every run reached. */
+export function meanValCurve(arm: CapstoneArm): { x: number[]; y: number[] } {
+  const hs = arm.runs.map((r) => r.outcome.history);
+  if (hs.length === 0) throw new RangeError(`arm "${arm.name}" has no runs`);
+  const steps = hs[0].evals.map((e) => e.step).filter((step) => hs.every((h) => h.evals.some((e) => e.step === step)));
+  const y = steps.map((step) => hs.reduce((sum, h) => sum + h.evals.find((e) => e.step === step)!.valLoss, 0) / hs.length);
+  return { x: steps, y };
+}
+
+/**
+ * Mean validation curves of the arms over their seeds, the baseline's mean final loss as a dashed
+ * line, and a marker where each of the recipe's runs first reached its own seed's baseline loss.
+ */
+export function curvesFigure(arms: readonly CapstoneArm[], target: number, reached: readonly (Reached | null)[], title: string): Figure {
+  const fig = lineChart({
+    title,
+    subtitle: `mean over ${arms[0].runs.length} seeds of the validation loss; markers: where each recipe run reached its seed's baseline loss`,
+    series: arms.map((a) => ({ name: a.name, ...meanValCurve(a) })),
+    x: { label: "update" },
+    y: { label: "validation loss", unit: "nats", scale: "log" },
+  });
+  const hits = reached.filter((r): r is Reached => r !== null);
+  const lined = withReferenceLines(fig, [{ name: "baseline's final loss (mean)", y: target }]);
+  return hits.length ? withMarkers(lined, { name: "recipe reaches it", x: hits.map((h) => h.step), y: hits.map((h) => h.valLoss) }) : lined;
+}
+
+/** The confirming sweep: final loss against the peak (log x), the range test's suggestion and the chosen peak marked. */
+export function peakFigure(points: readonly PeakPoint[], suggested: number, chosen: number, title: string): Figure {
+  const fig = lrSweepChart({
+    title,
+    subtitle: "the recipe at each peak rate, one seed; the loss of the weights each run ended with",
+    points: points.map((p) => ({ lr: p.lr, loss: p.loss, diverged: p.diverged })),
+    x: { label: "peak learning rate", scale: "log", format: "~e" },
+    y: { label: "validation loss", unit: "nats" },
+  });
+  const at = (lr: number) => points.find((p) => p.lr === lr);
+  const s = at(suggested);
+  const c = at(chosen);
+  const marked = s ? withMarkers(fig, { name: "range test's suggestion (valley)", x: [s.lr], y: [s.loss], shape: "square", color: "#ff7f0e" }) : fig;
+  return c ? withMarkers(marked, { name: "chosen peak (the sweep's best)", x: [c.lr], y: [c.loss], shape: "diamond", color: "#2ca02c" }) : marked;
+}
+
+/** Each ablation's paired cost per seed (open circles), their mean (dot) and range (bar), on an axis that includes 0. */
+export function ablationFigure(rows: readonly AblationRow[], title: string): Figure {
+  const all = rows.flatMap((r) => r.cost.values);
+  const lo = Math.min(0, ...all);
+  const hi = Math.max(0, ...all);
+  const pad = 0.08 * Math.max(hi - lo, 1e-3);
+  return intervalChart({
+    title,
+    subtitle: "validation loss of the recipe with one ingredient removed, minus the recipe's, paired by seed; above 0: it helped",
+    arms: rows.map((r) => ({ name: r.ablation, values: r.cost.values })),
+    x: { label: "ablation" },
+    y: { label: "cost (ablated − recipe)", unit: "nats", domain: [lo - pad, hi + pad] },
+  });
+}
+
+let trainWords: { data: TextDataset; words: Set<string> } | null = null;
+
+/**
+ * The share of the words of `text` after `prompt` (runs of letters, lowercased) that occur as
+ * words in the training text: low for an untrained model's noise, near 1 for real English.
+ */
+export function knownWordShare(text: string, prompt: string, data: TextDataset): number {
+  if (!trainWords || trainWords.data !== data) {
+    const words = new Set<string>();
+    for (const doc of data.docs.train) for (const w of data.decode(doc).toLowerCase().split(/[^a-z]+/)) if (w) words.add(w);
+    trainWords = { data, words };
+  }
+  const body = text.startsWith(prompt) ? text.slice(prompt.length) : text;
+  const ws = body.toLowerCase().split(/[^a-z]+/).filter((w) => w.length > 0);
+  // A last word that runs to the end of the text may be cut off by the token budget: leave it out.
+  const whole = /[a-z]$/i.test(body) ? ws.slice(0, -1) : ws;
+  if (whole.length === 0) return 0;
+  return whole.filter((w) => trainWords!.words.has(w)).length / whole.length;
 }

@@ -10,10 +10,10 @@ import type { History } from "../src/train/types";
 import type { SweepRun } from "../src/sweep/sweep";
 import { seedStats } from "../src/check";
 import {
-  BASELINE, INGREDIENTS, INGREDIENT_KEYS, recipeIngredients, ablate, configDiff, mainArms, ablationArms, pickPeak,
+  BASELINE, INGREDIENTS, INGREDIENT_KEYS, recipeIngredients, ablate, configDiff, mainArms, ablationArms, pickPeak, confirmGrid,
   peakGrid, makeOptimizer, capstoneModel, capstoneSchedule, stepsToReach, trainedRange, verdictOf, ablationTable,
   ablationTableRows, verdictLines, earlyStoppingNote, clippedShare, epochsSeen, capstoneExperiment, sotuData, endLoss,
-  meanValCurve, curvesFigure, peakFigure, ablationFigure, knownWordShare,
+  meanValCurve, curvesFigure, peakFigure, ablationFigure, knownWordShare, trainValGap,
 } from "../src/lessons/capstone";
 import type { CapstoneArm } from "../src/lessons/capstone";
 import type { LrFinderResult } from "../src/lr-finder/index";
@@ -58,6 +58,12 @@ test("the pick is the suggestion rounded to two digits; the confirming grid mult
   assert.is(pickPeak(fake, "minimum"), 0.044);
   assert.throws(() => pickPeak({ suggestions: null, summary: "too short" } as unknown as LrFinderResult, "valley"), /no suggestions/);
   assert.equal(peakGrid(0.0042, [1 / 3, 1, 3, 10]), [0.0014, 0.0042, 0.013, 0.042]);
+  // the confirming grid: 1e-3, the suggestion, 3x, 10x and a third, dropping near-duplicates
+  assert.equal(confirmGrid(0.0042), [1e-3, 0.0042, 0.013, 0.042], "1.4e-3 is within 1.5x of 1e-3");
+  assert.equal(confirmGrid(0.006), [1e-3, 0.002, 0.006, 0.018, 0.06]);
+  assert.equal(confirmGrid(0.003), [1e-3, 0.003, 0.009, 0.03], "a third of 3e-3 is the baseline's 1e-3");
+  assert.equal(confirmGrid(0.0012), [4e-4, 1e-3, 0.0036, 0.012], "a suggestion next to 1e-3 is 1e-3");
+  assert.equal(confirmGrid(0.01, [3], 1e-3, 1), [1e-3, 0.01, 0.03]);
 });
 
 test("weight decay 0 is plain Adam; otherwise AdamW decays the matrices and embeddings, not biases or gains", () => {
@@ -178,7 +184,7 @@ test("the ablation table: per-seed costs against the recipe, their stats, the ve
   const lines = verdictLines(rows, { patience: "it never triggered" });
   assert.ok(lines[0].startsWith("- the range test's peak rate: mattered: removing it cost 0.203 nats"), lines[0]);
   assert.ok(lines[0].endsWith("measured in 04 (the range test)"), lines[0]);
-  assert.ok(lines.some((l) => l.includes("early stopping with restore-best: no measurable effect") && l.includes("(it never triggered)")));
+  assert.ok(lines.some((l) => l.includes("early stopping with restore-best: no effect at all") && l.includes("(it never triggered)")));
   assert.ok(lines[lines.length - 1].includes("AdamW's weight decay: negligible"), lines[lines.length - 1]);
   assert.throws(() => ablationTable(recipe, [fakeArm("dropout off", [1, 1, 1], [1, 1, 1])]), /not an ablation/);
   assert.throws(() => ablationTable(fakeArm("recipe", [1], [1]), [arms[0]]), /more seeds/);
@@ -196,7 +202,7 @@ test("notes: early stops and restores counted, the share of clipped updates, epo
   assert.ok(Math.abs(epochsSeen(data, 10, 4, 8) - 320 / data.size("train")) < 1e-15);
   assert.is(endLoss(fakeRun(2.5, 2.4)), 2.5);
   assert.is(endLoss(fakeRun(2.5, 2.4), "test"), 2.4);
-  assert.ok(Number.isNaN(endLoss(fakeRun(2.5, 2.4, { diverged: true }))));
+  assert.is(endLoss(fakeRun(2.5, 2.4, { diverged: true, initialLoss: 4.3 })), 4.3, "a diverged run counts as its initial loss");
 });
 
 test("mean curves over the steps every run reached; the figures carry their markers and an axis through 0", () => {
@@ -220,10 +226,11 @@ test("mean curves over the steps every run reached; the figures carry their mark
   assert.ok(lo < 0 && hi > 0.02, `${lo} ${hi}`);
 });
 
-test("known-word share: whole words of the continuation found in the training text", () => {
+test("known-word share: whole words of two letters or more of the continuation, found in the training text", () => {
   const data = sotuData(tiny.maxChars);
-  assert.is(knownWordShare("The the congress of xqzv ", "The ", data), 0.75);
+  assert.is(knownWordShare("The the congress, of xqzv ", "The ", data), 0.75);
   assert.is(knownWordShare("The the congress of xqz", "The ", data), 1, "a word cut off at the end is left out");
+  assert.is(knownWordShare("The a b c x7q t the ", "The ", data), 1, "single letters and tokens with digits are not words");
   assert.is(knownWordShare("The ", "The ", data), 0);
 });
 
@@ -241,6 +248,8 @@ test("a real run: deterministic, the same initial weights for every arm at a see
     assert.ok(t.startsWith("The ") && t.length === 16, `${k}: ${JSON.stringify(t)}`);
   }
   assert.is(typeof a.metrics!.endValLoss, "number");
+  const arm = { name: "recipe", config: {}, runs: [{ index: 0, config, key: "", cached: false, outcome: a }], values: [], test: [], stats: null } as unknown as CapstoneArm;
+  assert.ok(Math.abs(trainValGap(arm).mean - ((a.metrics!.endValLoss as number) - (a.metrics!.endTrainLoss as number))) < 1e-12);
   const probe = capstoneModel(config);
   assert.is(a.metrics!.params, probe.numParams);
   probe.dispose();

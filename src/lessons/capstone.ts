@@ -115,6 +115,21 @@ export function peakGrid(peak: number, factors: readonly number[]): number[] {
   return factors.map((f) => (f === 1 ? peak : Number((peak * f).toPrecision(2))));
 }
 
+/**
+ * The peaks of the confirming sweep: the baseline's rate, the suggestion, and the suggestion times
+ * each factor (two significant digits), in rate order; a value within `closer` (a factor, default
+ * 1.5) of one already kept is dropped, so the baseline's rate and the suggestion are never run twice
+ * under two names. Priority: the baseline's rate, the suggestion, then the factors in their order.
+ */
+export function confirmGrid(suggested: number, factors: readonly number[] = [3, 10, 1 / 3], baseline = 1e-3, closer = 1.5): number[] {
+  if (!(closer >= 1)) throw new RangeError(`closer must be a factor >= 1; got ${closer}`);
+  const kept: number[] = [];
+  for (const lr of [baseline, suggested, ...peakGrid(suggested, factors)]) {
+    if (!kept.some((k) => Math.max(k / lr, lr / k) < closer)) kept.push(lr);
+  }
+  return kept.sort((a, b) => a - b);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The run: model, optimizer and schedule from a configuration.
 
@@ -153,6 +168,16 @@ export function capstoneModel(config: Config): GptModel {
     evalWindows: num(config, "evalWindows", 128),
     seed: num(config, "modelSeed", num(config, "seed", 0)),
   });
+}
+
+/** The parameter count of the model a configuration describes (built and freed at once). */
+export function parameterCount(config: Config): number {
+  const m = capstoneModel(config);
+  try {
+    return m.numParams;
+  } finally {
+    m.dispose();
+  }
 }
 
 /**
@@ -207,9 +232,9 @@ const optionalNumber = (config: Config, key: string): number | null => {
  * Settings: the ModelSize keys, the five ingredient keys, steps, batchSize, seed (batches, and
  * the initial weights unless modelSeed is given), evalEvery, warmupFraction, floor, and sampling:
  * samplePrompt, sampleTokens (0: none), sampleTemperature, sampleSeed. Metrics: params, the
- * validation and test loss of the weights the run ends with (after a restore, the best
- * evaluation's), and text sampled from the initial and the final weights (with the sampling seed,
- * and greedily).
+ * validation, test and train loss (evalWindows windows of each split) of the weights the run ends
+ * with (after a restore, the best evaluation's), and text sampled from the initial and the final
+ * weights (with the sampling seed, and greedily).
  */
 export function capstoneExperiment(config: Config): RunOutcome {
   const model = capstoneModel(config);
@@ -240,6 +265,7 @@ export function capstoneExperiment(config: Config): RunOutcome {
         params: model.numParams,
         endValLoss: history.diverged ? NaN : model.evaluate("val"),
         endTestLoss: history.diverged ? NaN : model.evaluate("test"),
+        endTrainLoss: history.diverged ? NaN : model.evaluate("train"),
         sampleBefore,
         sampleAfter: history.diverged ? "" : sampleWith(),
         greedyAfter: history.diverged || tokens === 0 ? "" : model.sample(createRng(0), { ...sampleOptions, greedy: true }),
@@ -298,7 +324,7 @@ export interface CapstoneArm {
   values: number[];
   /** Test loss of the same weights. */
   test: number[];
-  /** null when a run diverged. */
+  /** Statistics of `values`; null when a run diverged (its value is then its initial loss). */
   stats: SeedStats | null;
 }
 
@@ -339,8 +365,9 @@ export async function runArms(o: RunArmsOptions): Promise<{ arms: CapstoneArm[];
   const arms: CapstoneArm[] = o.arms.map((a, i) => {
     const runs = o.seeds.map((_, j) => byIndex.get(i * n + j)!);
     const values = runs.map((r) => endLoss(r, "val"));
+    const diverged = runs.some((r) => r.outcome.history.diverged);
     return { name: a.name, config: { ...o.fixed, ...a.config }, runs, values, test: runs.map((r) => endLoss(r, "test")),
-      stats: values.every(Number.isFinite) ? seedStats(values) : null };
+      stats: diverged ? null : seedStats(values) };
   });
   return {
     arms,
@@ -367,16 +394,19 @@ export async function peakSweep(o: { fixed: Config; recipe: Config; peaks: numbe
   const configs = o.peaks.map((lr) => ({ ...o.recipe, lr, seed: o.seed }));
   const result = await sweep({ run: capstoneRun(), configs, fixed: o.fixed, onProgress: o.onProgress, workers: o.workers });
   const points = result.runs.map((run) => {
-    const loss = endLoss(run);
-    return { lr: run.config.lr as number, loss, diverged: run.outcome.history.diverged || !Number.isFinite(loss), run };
+    const diverged = run.outcome.history.diverged;
+    return { lr: run.config.lr as number, loss: diverged ? NaN : endLoss(run), diverged, run };
   });
   return { points: points.sort((a, b) => a.lr - b.lr), summary: result.summary };
 }
 
-/** The loss of the weights a run ended with (NaN when it diverged). */
+/**
+ * The loss of the weights a run ended with. A run that diverged counts as its initial loss (it
+ * learned nothing it kept), so that costs and seed statistics stay finite; `diverged` flags it.
+ */
 export function endLoss(run: SweepRun, split: "val" | "test" = "val"): number {
   const h = run.outcome.history;
-  if (h.diverged) return NaN;
+  if (h.diverged) return h.initialLoss;
   const m = run.outcome.metrics?.[split === "val" ? "endValLoss" : "endTestLoss"];
   if (typeof m === "number") return m;
   if (split === "val" && h.finalValLoss !== undefined) return h.finalValLoss;
@@ -493,7 +523,9 @@ export function verdictLines(rows: readonly AblationRow[], notes: Partial<Record
       "no measurable effect": `no measurable effect at this size: removing it changed the loss by ${cost}, within twice the seed spread`,
     };
     const note = notes[r.key] ? ` (${notes[r.key]})` : "";
-    return `- ${r.what}: ${said[r.verdict]}${note}; measured in ${r.notebooks}`;
+    const none = r.cost.values.every((v) => v === 0) && r.testCost.values.every((v) => v === 0);
+    const what = none ? "no effect at all: the runs with and without it ended with the same weights" : said[r.verdict];
+    return `- ${r.what}: ${what}${note}; measured in ${r.notebooks}`;
   });
 }
 
@@ -503,6 +535,15 @@ export function earlyStoppingNote(arm: CapstoneArm): string {
   const stopped = hs.filter((h) => h.stoppedEarly).length;
   const restored = hs.filter((h) => h.restoredStep !== undefined).length;
   return `${stopped} of ${hs.length} recipe runs stopped early, ${restored} restored earlier weights`;
+}
+
+/** How far the validation loss of the weights each run ended with sits above their training loss, as seed stats. */
+export function trainValGap(arm: CapstoneArm): SeedStats {
+  return seedStats(arm.runs.map((r) => {
+    const m = r.outcome.metrics ?? {};
+    if (typeof m.endTrainLoss !== "number") throw new RangeError(`run ${r.index} has no endTrainLoss`);
+    return endLoss(r, "val") - m.endTrainLoss;
+  }));
 }
 
 /** Fraction of all updates of an arm's runs whose gradient norm exceeded `clipNorm` (so were clipped). */
@@ -582,20 +623,27 @@ export function ablationFigure(rows: readonly AblationRow[], title: string): Fig
 
 let trainWords: { data: TextDataset; words: Set<string> } | null = null;
 
+/** Whitespace-separated tokens, lowercased, without apostrophes and without punctuation at either end. */
+function wordsOf(text: string): string[] {
+  return text.toLowerCase().split(/\s+/).map((t) => t.replace(/'/g, "").replace(/^[^a-z]+|[^a-z]+$/g, ""));
+}
+
 /**
- * The share of the words of `text` after `prompt` (runs of letters, lowercased) that occur as
- * words in the training text: low for an untrained model's noise, near 1 for real English.
+ * The share of the words of `text` after `prompt` that occur as words of the training text. A word
+ * is a whitespace-separated token stripped of punctuation at its ends, of two letters or more and
+ * letters only; the last one is left out when the text ends inside it (the token budget cut it).
+ * Low for an untrained model's noise, 1 for text copied from the corpus.
  */
 export function knownWordShare(text: string, prompt: string, data: TextDataset): number {
   if (!trainWords || trainWords.data !== data) {
     const words = new Set<string>();
-    for (const doc of data.docs.train) for (const w of data.decode(doc).toLowerCase().split(/[^a-z]+/)) if (w) words.add(w);
+    for (const doc of data.docs.train) for (const w of wordsOf(data.decode(doc))) if (/^[a-z]{2,}$/.test(w)) words.add(w);
     trainWords = { data, words };
   }
   const body = text.startsWith(prompt) ? text.slice(prompt.length) : text;
-  const ws = body.toLowerCase().split(/[^a-z]+/).filter((w) => w.length > 0);
-  // A last word that runs to the end of the text may be cut off by the token budget: leave it out.
-  const whole = /[a-z]$/i.test(body) ? ws.slice(0, -1) : ws;
+  const tokens = wordsOf(body);
+  if (/\S$/.test(body)) tokens.pop();
+  const whole = tokens.filter((w) => /^[a-z]{2,}$/.test(w));
   if (whole.length === 0) return 0;
   return whole.filter((w) => trainWords!.words.has(w)).length / whole.length;
 }

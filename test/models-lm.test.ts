@@ -14,6 +14,7 @@ import {
   gelu,
   layerNorm,
   LanguageModel,
+  argmaxIndex,
   paramName,
 } from "../src/models/index";
 import { directionalGradCheck, failures, jitter } from "./models-gradcheck";
@@ -163,6 +164,36 @@ test("sampling: deterministic by rng; names are a-z words; temperature and maxTo
   mlp.dispose();
 });
 
+test("greedy decoding takes the argmax at every step: the same text whatever the rng, one token per step", () => {
+  const prose = createProseDataset({ maxChars: 20_000, chunkChars: 500 });
+  const gpt = createGpt({ data: prose, blockSize: 8, width: 16, heads: 2, layers: 1, seed: 4 });
+  const a = gpt.sample(createRng(0), { prompt: "The ", maxTokens: 12, greedy: true });
+  assert.is(gpt.sample(createRng(123), { prompt: "The ", maxTokens: 12, greedy: true }), a);
+  assert.is(gpt.sample(createRng(5), { prompt: "The ", maxTokens: 12, greedy: true, temperature: 0.3 }), a, "temperature does not move an argmax");
+  assert.ok(a.startsWith("The ") && a.length === 16, JSON.stringify(a));
+  // Each greedy token is the argmax of the model's logits for the text before it.
+  const ids = Array.from(prose.encode(a));
+  for (let k = 4; k < ids.length; k++) {
+    const ctx = ids.slice(Math.max(0, k - 8), k);
+    const logits = tf.tidy(() => gpt.logits(tf.tensor2d(ctx, [1, ctx.length], "int32")));
+    const last = logits.arraySync()[ctx.length - 1];
+    logits.dispose();
+    assert.is(ids[k], argmaxIndex(last), `token ${k}`);
+  }
+  // Temperature sampling with a fixed seed is deterministic too, and differs from greedy here.
+  const s1 = gpt.sample(createRng(7), { prompt: "The ", maxTokens: 12, temperature: 1.5 });
+  assert.is(gpt.sample(createRng(7), { prompt: "The ", maxTokens: 12, temperature: 1.5 }), s1);
+  assert.not.equal(s1, a);
+  assert.throws(() => gpt.sample(createRng(0), { greedy: "yes" as unknown as boolean }), /greedy must be/);
+  gpt.dispose();
+});
+
+test("argmaxIndex: the largest value, the first on ties; empty input is an error", () => {
+  assert.is(argmaxIndex([0.1, 3, -2, 3]), 1);
+  assert.is(argmaxIndex(Float32Array.from([-5, -1, -3])), 1);
+  assert.throws(() => argmaxIndex([]), /at least one/);
+});
+
 test("language models leave no tensors behind (batch, loss, grads, evaluate, sample, dispose)", () => {
   const before = tf.memory().numTensors;
   for (const make of [
@@ -179,6 +210,7 @@ test("language models leave no tensors behind (batch, loss, grads, evaluate, sam
     }
     m.evaluate("val");
     m.sample(rng, { maxTokens: 5 });
+    m.sample(rng, { maxTokens: 5, greedy: true });
     m.dispose();
   }
   assert.is(tf.memory().numTensors, before);

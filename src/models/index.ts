@@ -1,5 +1,5 @@
 // Models: landscapes with known answers, small classifiers, and character language models.
-export { ParamStore, paramName, crossEntropy, generateText } from "./model";
+export { ParamStore, paramName, crossEntropy, generateText, argmaxIndex } from "./model";
 export type { Model, LanguageModel, GenerateOptions } from "./model";
 export { gradientDescent } from "./landscape";
 export type { Landscape, DescentPath } from "./landscape";

@@ -33,8 +33,13 @@ export interface Model {
 export interface GenerateOptions {
   /** Stop after this many tokens (default 50). */
   maxTokens?: number;
-  /** Divide logits by this before softmax; must be > 0 (default 1). */
+  /** Divide logits by this before softmax; must be > 0 (default 1). Ignored when `greedy`. */
   temperature?: number;
+  /**
+   * Greedy decoding: always take the most likely next token (the first one on ties). The result
+   * depends on the weights and the prompt only; the rng is not drawn from. Default false.
+   */
+  greedy?: boolean;
   /** Text to continue (prose models); names models start from the boundary. */
   prompt?: string;
 }
@@ -125,6 +130,14 @@ export function meanLoss(batches: Iterable<{ batch: Batch; size: number }>, loss
   return total / count;
 }
 
+/** Index of the largest value (the first one on ties). */
+export function argmaxIndex(values: ArrayLike<number>): number {
+  if (values.length === 0) throw new RangeError("argmaxIndex needs at least one value");
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
 /** Draw an index from unnormalised probabilities with a seeded Rng. */
 export function sampleIndex(rng: Rng, probs: ArrayLike<number>): number {
   let total = 0;
@@ -145,7 +158,7 @@ export function checkTemperature(temperature: number): void {
 
 /**
  * The sampling loop every language model shares: feed the last `contextSize` tokens, draw the
- * next one from softmax(logits / temperature) with `rng`. Data with a boundary token (names)
+ * next one from softmax(logits / temperature) with `rng` (or, with `greedy`, take the argmax). Data with a boundary token (names)
  * start from the boundary and stop there, returning the word; prose continues `prompt` (default:
  * the first character of the training text) and returns prompt + continuation.
  */
@@ -156,8 +169,9 @@ export function generateText(
   rng: Rng,
   options: GenerateOptions = {},
 ): string {
-  const { maxTokens = 50, temperature = 1 } = options;
+  const { maxTokens = 50, temperature = 1, greedy = false } = options;
   if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new RangeError(`maxTokens must be a positive integer; got ${maxTokens}`);
+  if (typeof greedy !== "boolean") throw new RangeError(`greedy must be true or false; got ${String(greedy)}`);
   checkTemperature(temperature);
   const b = data.tokenizer.boundary;
   let tokens: number[];
@@ -172,9 +186,16 @@ export function generateText(
   const first = tokens.length;
   for (let i = 0; i < maxTokens; i++) {
     const context = Int32Array.from(tokens.slice(-contextSize));
-    const probs = tf.tidy(() => tf.softmax(tf.div(nextLogits(context), temperature)));
-    const next = sampleIndex(rng, probs.dataSync());
-    probs.dispose();
+    let next: number;
+    if (greedy) {
+      const logits = nextLogits(context);
+      next = argmaxIndex(logits.dataSync());
+      logits.dispose();
+    } else {
+      const probs = tf.tidy(() => tf.softmax(tf.div(nextLogits(context), temperature)));
+      next = sampleIndex(rng, probs.dataSync());
+      probs.dispose();
+    }
     if (next === b) break;
     tokens.push(next);
   }

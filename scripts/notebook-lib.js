@@ -14,6 +14,7 @@ const { spawnSync } = require("child_process");
 
 const PROJECT = path.resolve(__dirname, "..");
 const BUILD_INFO = "build-info.json"; // BUILD_INFO_FILE of src/build-info.ts
+const SOURCE_FROM_LIB = "../../src"; // src/, seen from notebooks/src (BuildInfo.source)
 
 /** The folders of a project (this one by default; tests use a copy). */
 function layout(root = PROJECT) {
@@ -148,14 +149,14 @@ function ensureNotebookLib({ force = false, root = PROJECT } = {}) {
     if (st && !st.isDirectory()) fs.rmSync(libDir, { force: true }); // an old link (never its target) or stand-in
     // Mark the folder as ours first: a build that fails half-way is rebuilt next time, not left alone.
     fs.mkdirSync(libDir, { recursive: true });
-    if (!readInfo(where)) writeInfo(where, { sourceHash: null, source: "../../src", builtAt: null });
+    if (!readInfo(where)) writeInfo(where, { sourceHash: null, source: SOURCE_FROM_LIB, builtAt: null });
     const started = Date.now();
     const run = spawnSync(process.execPath, [tsc, "-p", tsconfig], { cwd: root, encoding: "utf8" });
     if (run.status !== 0) {
       return { status: "failed", message: `lr-lab: compiling src/ for the notebooks failed:\n${(run.stdout || "") + (run.stderr || "")}` };
     }
     pruneOrphans(where);
-    writeInfo(where, { sourceHash: currentSourceHash(where), source: "../../src", builtAt: new Date().toISOString() });
+    writeInfo(where, { sourceHash: currentSourceHash(where), source: SOURCE_FROM_LIB, builtAt: new Date().toISOString() });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     return { status: "built", message: `lr-lab: compiled src/ into notebooks/src for the notebooks (${seconds} s)` };
   });

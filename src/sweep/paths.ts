@@ -42,5 +42,9 @@ let sourceHash: string | null = null;
  */
 export function librarySourceHash(): string {
   if (sourceHash) return sourceHash;
-  return (sourceHash = readBuildInfo()?.sourceHash ?? sourceTreeHash(LIBRARY_DIR));
+  const info = readBuildInfo();
+  if (!info) return (sourceHash = sourceTreeHash(LIBRARY_DIR));
+  // A copy whose build did not finish has no recorded hash: key by the source it came from, never
+  // by the copy's own folder (which holds no .ts and would hash to one constant).
+  return (sourceHash = info.sourceHash ?? sourceTreeHash(path.resolve(LIBRARY_DIR, info.source)));
 }
